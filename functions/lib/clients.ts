@@ -1,0 +1,32 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+/*
+ * SDK clients are built lazily, once per container, and shared by every
+ * handler in a bundle. Endpoints come from the standard AWS_ENDPOINT_URL_*
+ * variables, so the same code talks to AWS or to the local cloud.
+ */
+
+let documentClient: DynamoDBDocumentClient | undefined;
+let s3: S3Client | undefined;
+let sfn: SFNClient | undefined;
+
+export function ddb(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+}
+
+export function s3Client(): S3Client {
+  // Path-style addressing is what S3-compatible endpoints without wildcard DNS need.
+  s3 ??= new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' });
+  return s3;
+}
+
+export function sfnClient(): SFNClient {
+  sfn ??= new SFNClient({});
+  return sfn;
+}

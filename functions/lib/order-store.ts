@@ -1,0 +1,229 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { OrderStatus, OrderView, StylePlan, TimelineEntry } from '../../shared/orders';
+
+/** Raised when an order is not in a state that allows the requested change. */
+export class OrderConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OrderConflictError';
+  }
+}
+
+export interface NewOrder {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly customerEmail?: string;
+  readonly styles: readonly string[];
+  readonly note?: string;
+  readonly createdAt: string;
+}
+
+/** The stored order item: the view plus backend-only attributes. */
+export interface OrderRecord extends Omit<OrderView, 'plans' | 'execution'> {
+  readonly executionArn?: string;
+  readonly taskToken?: string;
+  readonly decidedBy?: string;
+}
+
+const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+const PAGE_LIMIT = 50;
+
+/**
+ * Orders in the single table. Keys: `ORDER#id / ORDER` for the order,
+ * `ORDER#id / PLAN#nn` for its style plans; gsi1 lists a customer's orders,
+ * gsi2 lists orders by status for the admin queue.
+ */
+export class OrderStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(order: NewOrder): Promise<OrderRecord> {
+    const record: OrderRecord = {
+      ...order,
+      status: 'SUBMITTED',
+      updatedAt: order.createdAt,
+      timeline: [{ status: 'SUBMITTED', at: order.createdAt }],
+    };
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...orderKey(order.orderId),
+          ...record,
+          gsi1pk: `CUSTOMER#${order.customerId}`,
+          gsi1sk: `${order.createdAt}#${order.orderId}`,
+          gsi2pk: 'STATUS#SUBMITTED',
+          gsi2sk: `${order.createdAt}#${order.orderId}`,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return record;
+  }
+
+  async get(orderId: string): Promise<OrderRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: orderKey(orderId) }));
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  async plans(orderId: string): Promise<StylePlan[]> {
+    const { Items = [] } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :plan)',
+        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':plan': 'PLAN#' },
+      }),
+    );
+    return Items.map((i) => ({ styleId: i.styleId, position: i.position, prompt: i.prompt, images: i.images, batches: i.batches }));
+  }
+
+  async listByCustomer(customerId: string): Promise<OrderRecord[]> {
+    return this.queryIndex('gsi1', 'gsi1pk', `CUSTOMER#${customerId}`);
+  }
+
+  async listByStatus(status: OrderStatus): Promise<OrderRecord[]> {
+    return this.queryIndex('gsi2', 'gsi2pk', `STATUS#${status}`);
+  }
+
+  async savePlan(orderId: string, plan: StylePlan): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `ORDER#${orderId}`, sk: `PLAN#${String(plan.position).padStart(2, '0')}`, ...plan },
+      }),
+    );
+  }
+
+  async setExecutionArn(orderId: string, executionArn: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: orderKey(orderId),
+        UpdateExpression: 'SET executionArn = :arn',
+        ExpressionAttributeValues: { ':arn': executionArn },
+      }),
+    );
+  }
+
+  /**
+   * Moves an order to `to` if its status is one of `from`, appending to the
+   * timeline. Throws {@link OrderConflictError} otherwise, so concurrent or
+   * repeated steps cannot move an order backwards.
+   */
+  async transition(
+    orderId: string,
+    from: readonly OrderStatus[],
+    to: OrderStatus,
+    extra: { taskToken?: string; failureReason?: string; detail?: string } = {},
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    const entry: TimelineEntry = extra.detail ? { status: to, at, detail: extra.detail } : { status: to, at };
+    const values: Record<string, unknown> = { ':to': to, ':gsi2pk': `STATUS#${to}`, ':at': at, ':entry': [entry] };
+    const sets = ['#status = :to', 'gsi2pk = :gsi2pk', 'updatedAt = :at', 'timeline = list_append(timeline, :entry)'];
+    const removes: string[] = [];
+    if (extra.taskToken) {
+      sets.push('taskToken = :token');
+      values[':token'] = extra.taskToken;
+    } else {
+      removes.push('taskToken');
+    }
+    if (extra.failureReason) {
+      sets.push('failureReason = :reason');
+      values[':reason'] = extra.failureReason;
+    }
+    from.forEach((status, i) => (values[`:from${i}`] = status));
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(orderId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new OrderConflictError(`Order ${orderId} is not in ${from.join(' or ')}; cannot move it to ${to}.`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Atomically takes the task token of an order waiting for confirmation, so
+   * two admins deciding at once cannot both resume the same execution.
+   */
+  async claimTaskToken(orderId: string, decidedBy: string): Promise<string> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(orderId),
+          UpdateExpression: 'SET decidedBy = :by REMOVE taskToken',
+          ConditionExpression: '#status = :pending AND attribute_exists(taskToken)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':by': decidedBy, ':pending': 'PENDING_EDITOR_CONFIRMATION' },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes!.taskToken as string;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new OrderConflictError(`Order ${orderId} is not waiting for confirmation.`);
+      }
+      throw error;
+    }
+  }
+
+  /** Puts a claimed token back when resuming the execution failed transiently. */
+  async restoreTaskToken(orderId: string, taskToken: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: orderKey(orderId),
+        UpdateExpression: 'SET taskToken = :token REMOVE decidedBy',
+        ConditionExpression: '#status = :pending AND attribute_not_exists(taskToken)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':token': taskToken, ':pending': 'PENDING_EDITOR_CONFIRMATION' },
+      }),
+    );
+  }
+
+  private async queryIndex(index: string, keyName: string, key: string): Promise<OrderRecord[]> {
+    const { Items = [] } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: `${keyName} = :key`,
+        ExpressionAttributeValues: { ':key': key },
+        ScanIndexForward: false,
+        Limit: PAGE_LIMIT,
+      }),
+    );
+    return Items.map(toRecord);
+  }
+}
+
+function toRecord(item: Record<string, unknown>): OrderRecord {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ...rest } = item;
+  return rest as unknown as OrderRecord;
+}
+
+/** The customer- and admin-facing view of a stored order: never the task token. */
+export function toView(record: OrderRecord): OrderView {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { taskToken, executionArn, decidedBy, ...view } = record;
+  return view;
+}

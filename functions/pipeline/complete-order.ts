@@ -1,0 +1,41 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { StylePlan } from '../../shared/orders';
+import { ddb, s3Client } from '../lib/clients';
+import { requireEnv } from '../lib/env';
+import { taskHandler } from '../lib/http';
+import { OrderConflictError, OrderStore } from '../lib/order-store';
+
+const store = new OrderStore(ddb(), requireEnv('tableName'));
+const outputsBucket = requireEnv('outputsBucket');
+
+export interface CompleteOrderInput {
+  readonly orderId: string;
+  readonly decision: { readonly decision: 'confirm'; readonly decidedBy: string };
+  readonly plans: readonly StylePlan[];
+}
+
+/** Marks the order confirmed and writes its summary; safe to retry. */
+export const handler = taskHandler<CompleteOrderInput, { orderId: string; status: 'CONFIRMED'; summaryKey: string }>(
+  async ({ orderId, decision, plans }) => {
+    const summaryKey = `orders/${orderId}/summary.json`;
+    const images = plans.reduce((sum, p) => sum + p.images, 0);
+    await s3Client().send(
+      new PutObjectCommand({
+        Bucket: outputsBucket,
+        Key: summaryKey,
+        ContentType: 'application/json',
+        Body: JSON.stringify({ orderId, confirmedBy: decision.decidedBy, images, plans }),
+      }),
+    );
+    try {
+      await store.transition(orderId, ['PENDING_EDITOR_CONFIRMATION'], 'CONFIRMED', {
+        detail: `${images} images planned across ${plans.length} styles`,
+      });
+    } catch (error) {
+      // A retry after a successful update finds the order already confirmed.
+      const current = await store.get(orderId);
+      if (!(error instanceof OrderConflictError) || current?.status !== 'CONFIRMED') throw error;
+    }
+    return { orderId, status: 'CONFIRMED', summaryKey };
+  },
+);

@@ -1,0 +1,19 @@
+import type { Config } from 'jest';
+
+const transform: Config['transform'] = {
+  '^.+\\.[tj]sx?$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', allowJs: true, esModuleInterop: true, ignoreDeprecations: '6.0' } }],
+};
+// middy ships ES modules only; let ts-jest turn them into CommonJS for the tests.
+const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
+const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+
+const config: Config = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
+  ],
+};
+
+export default config;
