@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What `npm start` writes to `.local/endpoints.json` for tests and tools to read. */
+export interface LocalEndpoints {
+  /** The web app (static site + config.json), e.g. http://127.0.0.1:3000 */
+  readonly web: string;
+  /** The local API front, e.g. http://127.0.0.1:3001 */
+  readonly api: string;
+  readonly region: string;
+  readonly cognito: { readonly endpoint: string; readonly userPoolId: string; readonly clientId: string; readonly issuer: string };
+  readonly dynamodb: string;
+  readonly s3: string;
+  readonly stepfunctions: string;
+  readonly tableName: string;
+  readonly buckets: { readonly uploads: string; readonly outputs: string };
+  readonly stateMachines: Readonly<Record<string, string>>;
+  readonly users: readonly DemoUser[];
+}
+
+export interface DemoUser {
+  readonly role: 'customer' | 'admin' | 'artist';
+  readonly email: string;
+  readonly password: string;
+  readonly groups: readonly string[];
+}
+
+export const LOCAL_DIR = '.local';
+export const ENDPOINTS_FILE = join(LOCAL_DIR, 'endpoints.json');
+
+export function readEndpoints(root = process.cwd()): LocalEndpoints {
+  return JSON.parse(readFileSync(join(root, ENDPOINTS_FILE), 'utf8')) as LocalEndpoints;
+}
