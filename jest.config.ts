@@ -1,7 +1,12 @@
 import type { Config } from 'jest';
 
+// ts-jest compiles each file on its own (isolatedModules). TypeScript 6 wants an
+// explicit rootDir once ts-jest sets its own outDir (TS5011).
 const transform: Config['transform'] = {
-  '^.+\\.[tj]sx?$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', allowJs: true, esModuleInterop: true, ignoreDeprecations: '6.0' } }],
+  '^.+\\.[tj]sx?$': [
+    'ts-jest',
+    { isolatedModules: true, tsconfig: { rootDir: __dirname, module: 'commonjs', allowJs: true, esModuleInterop: true, ignoreDeprecations: '6.0' } },
+  ],
 };
 // middy ships ES modules only; let ts-jest turn them into CommonJS for the tests.
 const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];

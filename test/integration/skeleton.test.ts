@@ -1,0 +1,200 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
+import type { OrderView } from '../../shared/orders';
+import { demoUser, eventually, signIn, startLocalCloud, type RunningCloud } from '../support/local-cloud';
+
+jest.setTimeout(120_000);
+
+describe('walking skeleton on the local cloud', () => {
+  let cloud: RunningCloud;
+  let customer: string;
+  let admin: string;
+  let s3: S3Client;
+
+  const call = async (token: string | undefined, method: string, path: string, body?: unknown, contentType = 'application/json') => {
+    const res = await fetch(`${cloud.endpoints.api}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': contentType } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const getOrder = async (orderId: string) => (await call(customer, 'GET', `/orders/${orderId}`)).body as unknown as OrderView;
+  const waitForStatus = (orderId: string, status: string) =>
+    eventually(async () => {
+      const order = await getOrder(orderId);
+      return order.status === status ? order : undefined;
+    }, 15_000, `order ${orderId} to reach ${status}`);
+  const waitForExecution = (orderId: string, status: string) =>
+    eventually(async () => {
+      const order = await getOrder(orderId);
+      return order.execution?.status === status ? order : undefined;
+    }, 15_000, `execution of ${orderId} to reach ${status}`);
+  const uploadsKeys = async () =>
+    ((await s3.send(new ListObjectsV2Command({ Bucket: cloud.endpoints.buckets.uploads }))).Contents ?? []).map((o) => o.Key);
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ keepData: true });
+    customer = await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'customer'));
+    admin = await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'admin'));
+    s3 = new S3Client({
+      region: cloud.endpoints.region,
+      endpoint: cloud.endpoints.s3,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+  });
+
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  describe('authentication and authorisation', () => {
+    it('answers 401 without a token, as the JWT authorizer does', async () => {
+      const res = await call(undefined, 'GET', '/me');
+      expect(res).toEqual({ status: 401, body: { message: 'Unauthorized' } });
+    });
+
+    it('answers 401 for a token that is not signed by the user pool', async () => {
+      const [header, payload] = customer.split('.');
+      const res = await call(`${header}.${payload}.AAAA`, 'GET', '/me');
+      expect(res.status).toBe(401);
+    });
+
+    it('passes the groups claim through to the handler', async () => {
+      const me = await call(admin, 'GET', '/me');
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ email: 'admin@example.com', groups: ['admins'] });
+      expect((await call(customer, 'GET', '/me')).body).toMatchObject({ email: 'customer@example.com', groups: [] });
+    });
+
+    it('gives a customer 403 on the admin routes', async () => {
+      const res = await call(customer, 'GET', '/admin/orders');
+      expect(res.status).toBe(403);
+      expect(res.body.message).toMatch(/admins/);
+    });
+
+    it('answers 404 for a route that is not in the route table', async () => {
+      expect((await call(customer, 'GET', '/nowhere')).status).toBe(404);
+    });
+  });
+
+  describe('bad input', () => {
+    it('rejects an unknown style with a 400 that lists the choices, writing nothing', async () => {
+      const before = await uploadsKeys();
+      const ordersBefore = (await call(customer, 'GET', '/orders')).body.orders as unknown[];
+
+      const res = await call(customer, 'POST', '/orders', { styles: ['moon-base'] });
+
+      expect(res.status).toBe(400);
+      expect(res.body.message).toContain('Choose from: corporate-grey');
+      expect(await uploadsKeys()).toEqual(before);
+      expect((await call(customer, 'GET', '/orders')).body.orders).toHaveLength(ordersBefore.length);
+    });
+
+    it('rejects a body that is not JSON with 400 and a non-JSON content type with 415', async () => {
+      expect((await call(customer, 'POST', '/orders', '{"styles": [', 'application/json')).status).toBe(400);
+      expect((await call(customer, 'POST', '/orders', 'styles=corporate-grey', 'text/plain')).status).toBe(415);
+    });
+
+    it('rejects a malformed order ID in the path with 400', async () => {
+      const res = await call(customer, 'GET', '/orders/not-an-id');
+      expect(res.status).toBe(400);
+    });
+
+    it('rejects a rejection without a reason and leaves the order waiting', async () => {
+      const created = await call(customer, 'POST', '/orders', { styles: ['warm-office'] });
+      const orderId = created.body.orderId as string;
+      await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
+
+      const res = await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'reject' });
+
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/reason/);
+      expect((await getOrder(orderId)).status).toBe('PENDING_EDITOR_CONFIRMATION');
+    });
+  });
+
+  describe('an order through the confirmation gate', () => {
+    let orderId: string;
+
+    it('stores the order, its manifest, plans every style in the Map and waits for an admin', async () => {
+      const created = await call(customer, 'POST', '/orders', { styles: ['corporate-grey', 'studio-black'], note: 'for LinkedIn' });
+      expect(created.status).toBe(201);
+      orderId = created.body.orderId as string;
+      expect(created.body).not.toHaveProperty('taskToken');
+
+      const order = await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
+
+      expect(order.execution?.status).toBe('RUNNING');
+      expect(order.plans?.map((p) => p.styleId)).toEqual(['corporate-grey', 'studio-black']);
+      expect(order.plans?.every((p) => p.batches === 2)).toBe(true);
+      expect(await uploadsKeys()).toContain(`orders/${orderId}/request.json`);
+    });
+
+    it('lists the order in the admin queue', async () => {
+      const queue = await call(admin, 'GET', '/admin/orders?status=PENDING_EDITOR_CONFIRMATION');
+      expect((queue.body.orders as OrderView[]).map((o) => o.orderId)).toContain(orderId);
+    });
+
+    it('does not let a customer confirm their own order', async () => {
+      const res = await call(customer, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'confirm' });
+      expect(res.status).toBe(403);
+      expect((await getOrder(orderId)).status).toBe('PENDING_EDITOR_CONFIRMATION');
+    });
+
+    it('resumes the execution when an admin confirms, and the execution succeeds', async () => {
+      const res = await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'confirm' });
+      expect(res.status).toBe(202);
+
+      const order = await waitForExecution(orderId, 'SUCCEEDED');
+
+      expect(order.status).toBe('CONFIRMED');
+      expect(order.timeline.map((t) => t.status)).toEqual(['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED']);
+      const summary = await s3.send(new GetObjectCommand({ Bucket: cloud.endpoints.buckets.outputs, Key: `orders/${orderId}/summary.json` }));
+      expect(JSON.parse(await summary.Body!.transformToString())).toMatchObject({ orderId, images: 12 });
+    });
+
+    it('answers 409 to a second decision on the same order', async () => {
+      const res = await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'confirm' });
+      expect(res.status).toBe(409);
+    });
+  });
+
+  describe('a rejected order', () => {
+    it('fails visibly with the reason the admin gave', async () => {
+      const created = await call(customer, 'POST', '/orders', { styles: ['outdoor-natural'] });
+      const orderId = created.body.orderId as string;
+      await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
+
+      const res = await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'reject', reason: 'The selfies are too blurry' });
+      expect(res.status).toBe(202);
+
+      const order = await waitForExecution(orderId, 'FAILED');
+      expect(order.status).toBe('REJECTED');
+      expect(order.failureReason).toBe('The selfies are too blurry');
+    });
+  });
+
+  describe('the local Step Functions API', () => {
+    it('answers an unknown task token with TaskDoesNotExist, as AWS does', async () => {
+      const sfn = new SFNClient({ region: cloud.endpoints.region, endpoint: cloud.endpoints.stepfunctions, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+      await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
+    });
+  });
+
+  describe('restart', () => {
+    it('keeps orders and users across a restart on the same data folder', async () => {
+      const before = (await call(customer, 'GET', '/orders')).body.orders as OrderView[];
+      await cloud.stop();
+
+      cloud = await startLocalCloud({ dataDir: cloud.dataDir });
+      customer = await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'customer'));
+
+      const after = (await call(customer, 'GET', '/orders')).body.orders as OrderView[];
+      expect(after.map((o) => o.orderId)).toEqual(before.map((o) => o.orderId));
+      const confirmed = after.find((o) => o.status === 'CONFIRMED');
+      expect(confirmed).toBeDefined();
+    });
+  });
+});

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DemoUser, LocalEndpoints } from '../../infra/local/endpoints';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+export interface RunningCloud {
+  readonly endpoints: LocalEndpoints;
+  /** Folder with this cloud's data and its log (cloud.log). */
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local cloud exactly as `npm start` does, in a child process, on
+ * free ports with a fresh data folder, and waits for its ready line.
+ */
+export async function startLocalCloud(options: { dataDir?: string; keepData?: boolean; timeoutMs?: number } = {}): Promise<RunningCloud> {
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'headshot-cloud-'));
+  const endpointsFile = join(dataDir, 'endpoints.json');
+  const log = createWriteStream(join(dataDir, 'cloud.log'), { flags: 'a' });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'infra/local/main.ts', '--auto-ports', '--data-dir', join(dataDir, 'data'), '--endpoints-file', endpointsFile],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' } },
+  );
+  let output = '';
+  const ready = new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The local cloud was not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      log.write(chunk);
+      if (output.includes('Ready in')) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The local cloud exited with code ${code} before it was ready:\n${output}`));
+    });
+  });
+  try {
+    await ready;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints;
+  return {
+    endpoints,
+    dataDir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT');
+        await exited;
+      }
+      log.end();
+      if (!options.keepData && !process.env.KEEP_CLOUD_DATA) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through Cognito's InitiateAuth (USER_PASSWORD_AUTH) and returns the ID token. */
+export async function signIn(endpoints: LocalEndpoints, user: DemoUser): Promise<string> {
+  const res = await fetch(`${endpoints.cognito.endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+    body: JSON.stringify({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: endpoints.cognito.clientId,
+      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+    }),
+  });
+  const body = (await res.json()) as { AuthenticationResult?: { IdToken: string } };
+  if (!body.AuthenticationResult) throw new Error(`Sign-in failed for ${user.email}: ${JSON.stringify(body)}`);
+  return body.AuthenticationResult.IdToken;
+}
+
+export function demoUser(endpoints: LocalEndpoints, role: DemoUser['role']): DemoUser {
+  const user = endpoints.users.find((u) => u.role === role);
+  if (!user) throw new Error(`No demo ${role}`);
+  return user;
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
