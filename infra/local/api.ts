@@ -53,6 +53,11 @@ export class LocalApi {
     this.verifier = JwtRsaVerifier.create({ issuer: options.issuer, audience: options.audience, jwksUri: options.jwksUri });
   }
 
+  /** The route keys this front serves (`GET /orders/{orderId}`), for the parity test. */
+  routeKeys(): string[] {
+    return this.routes.map(({ route }) => routeKey(route));
+  }
+
   /** cognito-local serves its JWKS over plain http, which the verifier will not fetch itself. */
   async loadKeys(): Promise<void> {
     const res = await fetch(this.options.jwksUri);

@@ -27,8 +27,8 @@ import { assertJava, assertPortFree, captureOutput, freePort, StartupError, stop
 import { LocalStepFunctions, SfnApiError } from './stepfunctions';
 import { serveWeb } from './web';
 
-const REGION = 'us-east-1';
-const ACCOUNT = '000000000000';
+export const REGION = 'us-east-1';
+export const ACCOUNT = '000000000000';
 // s3rver accepts only this key pair; the other local services accept any.
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const POOL_NAME = 'headshot-studio-local';
@@ -174,13 +174,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     log('loading functions …');
     await functions.load();
-    for (const spec of STATE_MACHINES) {
-      let text = readFileSync(join(root, spec.definitionFile), 'utf8');
-      for (const [placeholder, functionId] of Object.entries(spec.functionArns)) {
-        text = text.split(`\${${placeholder}}`).join(functions.arn(functionId));
-      }
-      sfn.register(spec.id, text);
-    }
+    registerStateMachines(root, sfn, functions);
     stops.push(() => sfn.drain());
 
     const sfnServer = createServer((req, res) => {
@@ -255,6 +249,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stopping = true;
     await stopAll();
     throw error;
+  }
+}
+
+/** Loads every catalogue state machine's ASL, substitutes local function ARNs and registers it. */
+export function registerStateMachines(root: string, sfn: LocalStepFunctions, functions: LocalFunctions): void {
+  for (const spec of STATE_MACHINES) {
+    let text = readFileSync(join(root, spec.definitionFile), 'utf8');
+    for (const [placeholder, functionId] of Object.entries(spec.functionArns)) {
+      text = text.split(`\${${placeholder}}`).join(functions.arn(functionId));
+    }
+    sfn.register(spec.id, text, spec.timeoutSeconds);
   }
 }
 

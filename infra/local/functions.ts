@@ -33,6 +33,11 @@ export class LocalFunctions {
     }
   }
 
+  /** IDs of the functions whose handlers are loaded and invocable. */
+  loaded(): string[] {
+    return [...this.handlers.keys()];
+  }
+
   /** Invokes by function ID or ARN. */
   async invoke(idOrArn: string, payload: unknown): Promise<unknown> {
     const id = idOrArn.startsWith('arn:') ? idOrArn.split(':').at(-1)! : idOrArn;

@@ -58,6 +58,7 @@ interface Waiter {
 interface Machine {
   arn: string;
   name: string;
+  definition: AslDefinition;
   stateMachine: StateMachine;
   overrides: Record<string, (input: Json) => Promise<Json>>;
 }
@@ -86,19 +87,27 @@ export class LocalStepFunctions {
     return `arn:aws:states:${this.options.region}:${this.options.accountId}:stateMachine:${name}`;
   }
 
-  /** Registers a state machine from its ASL text with placeholders already substituted. */
-  register(name: string, definitionText: string): string {
+  /** Registers a state machine from its ASL text with placeholders already substituted, and its execution timeout. */
+  register(name: string, definitionText: string, timeoutSeconds?: number): string {
     const leftover = definitionText.match(/\$\{[A-Za-z0-9]+\}/g);
     if (leftover) throw new Error(`State machine ${name} has unsubstituted placeholders: ${leftover.join(', ')}`);
     const definition = JSON.parse(definitionText) as AslDefinition;
+    // CDK writes the state machine's timeout into the definition; do the same.
+    if (timeoutSeconds !== undefined) definition.TimeoutSeconds = timeoutSeconds;
     const overrides: Machine['overrides'] = {};
     for (const [stateName, state] of taskStates(definition)) {
       if (overrides[stateName]) throw new Error(`State machine ${name}: Task state name "${stateName}" is used twice`);
       overrides[stateName] = this.taskOverride(name, stateName, state);
     }
     const arn = this.stateMachineArn(name);
-    this.machines.set(arn, { arn, name, overrides, stateMachine: new StateMachine(definition as never) });
+    // The interpreter annotates the object it is given; keep the definition as registered.
+    this.machines.set(arn, { arn, name, definition, overrides, stateMachine: new StateMachine(structuredClone(definition) as never) });
     return arn;
+  }
+
+  /** The registered state machines and their substituted definitions, for the parity test. */
+  definitions(): Record<string, unknown> {
+    return Object.fromEntries([...this.machines.values()].map((m) => [m.name, m.definition]));
   }
 
   startExecution(request: { stateMachineArn?: string; name?: string; input?: string }): { executionArn: string; startDate: number } {
