@@ -1,0 +1,18 @@
+/**
+ * Environment the handlers read at module scope (see functions/lib/env.ts).
+ * Import this module before any handler: ts-jest keeps imports in source
+ * order, so the variables are set before the handler module is evaluated.
+ */
+export const TEST_ENV = {
+  TABLE_NAME: 'test-table',
+  UPLOADS_BUCKET: 'test-uploads',
+  OUTPUTS_BUCKET: 'test-outputs',
+  ORDER_PIPELINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:OrderPipeline',
+} as const;
+
+Object.assign(process.env, TEST_ENV, {
+  AWS_REGION: 'eu-west-1',
+  // Keep test output readable; the Powertools logger reads this when it is built.
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_SERVICE_NAME: 'headshot-studio-test',
+});

@@ -1,0 +1,283 @@
+import { z } from 'zod';
+import {
+  BATCH_SIZE,
+  createOrderSchema,
+  decisionSchema,
+  describeIssues,
+  failureFromError,
+  IMAGES_PER_STYLE,
+  isTerminal,
+  MAX_STYLES_PER_ORDER,
+  planStyle,
+} from '../../../shared/orders';
+import { STYLE_IDS, STYLES } from '../../../shared/styles';
+
+/** The messages of a failed parse, so each test can name the one it expects. */
+function messagesOf(result: { success: boolean; error?: z.ZodError }): string[] {
+  return result.error?.issues.map((issue) => issue.message) ?? [];
+}
+
+describe('Schema: createOrderSchema', () => {
+  it('accepts known styles and a note, trimming the note', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styles: ['corporate-grey', 'studio-black'], note: '  left profile please  ' });
+
+    // Assess
+    expect(result.success).toBe(true);
+    expect(result.data).toEqual({ styles: ['corporate-grey', 'studio-black'], note: 'left profile please' });
+  });
+
+  it('accepts an order without a note', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styles: ['warm-office'] });
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it('rejects an unknown style, naming it and listing the choices', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styles: ['corporate-grey', 'neon-disco'] });
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(messagesOf(result)).toEqual([`Unknown style "neon-disco". Choose from: ${STYLE_IDS.join(', ')}`]);
+    expect(result.error?.issues[0].path).toEqual(['styles', 1]);
+  });
+
+  it('rejects a style picked twice', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styles: ['studio-black', 'studio-black'] });
+
+    // Assess
+    expect(messagesOf(result)).toEqual(['Each style may be picked once']);
+  });
+
+  it('rejects an empty list of styles', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styles: [] });
+
+    // Assess
+    expect(messagesOf(result)).toEqual(['Pick at least one style']);
+  });
+
+  it('rejects a missing list of styles', () => {
+    // Act
+    const result = createOrderSchema.safeParse({});
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].path).toEqual(['styles']);
+  });
+
+  it(`rejects more than ${MAX_STYLES_PER_ORDER} styles`, () => {
+    // Prepare: there are only five house styles, so a sixth pick must repeat one.
+    const styles = [...STYLE_IDS, 'corporate-grey'];
+
+    // Act
+    const result = createOrderSchema.safeParse({ styles });
+
+    // Assess
+    expect(messagesOf(result)).toContain(`Pick at most ${MAX_STYLES_PER_ORDER} styles`);
+  });
+
+  it(`accepts exactly ${MAX_STYLES_PER_ORDER} different styles`, () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styles: STYLE_IDS.slice(0, MAX_STYLES_PER_ORDER) });
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it('rejects fields it does not know (strict)', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styles: ['warm-office'], price: 0 });
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['price'] });
+  });
+
+  it('rejects a note of more than 500 characters', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styles: ['warm-office'], note: 'x'.repeat(501) });
+
+    // Assess
+    expect(messagesOf(result)).toEqual(['Keep the note under 500 characters']);
+  });
+
+  it('measures the note after trimming it', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styles: ['warm-office'], note: ` ${'x'.repeat(500)} ` });
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+});
+
+describe('Schema: decisionSchema', () => {
+  it('accepts a confirmation', () => {
+    // Act
+    const result = decisionSchema.safeParse({ decision: 'confirm' });
+
+    // Assess
+    expect(result.data).toEqual({ decision: 'confirm' });
+  });
+
+  it('accepts a rejection with a reason, trimmed', () => {
+    // Act
+    const result = decisionSchema.safeParse({ decision: 'reject', reason: '  Photos are too blurry  ' });
+
+    // Assess
+    expect(result.data).toEqual({ decision: 'reject', reason: 'Photos are too blurry' });
+  });
+
+  it('rejects a rejection without a reason', () => {
+    // Act
+    const result = decisionSchema.safeParse({ decision: 'reject' });
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].path).toEqual(['reason']);
+  });
+
+  it('rejects a rejection whose reason is shorter than 3 characters once trimmed', () => {
+    // Act
+    const result = decisionSchema.safeParse({ decision: 'reject', reason: ' no ' });
+
+    // Assess
+    expect(messagesOf(result)).toEqual(['Tell the customer why (at least 3 characters)']);
+  });
+
+  it('rejects a confirmation that carries a reason (strict)', () => {
+    // Act
+    const result = decisionSchema.safeParse({ decision: 'confirm', reason: 'looks great' });
+
+    // Assess
+    expect(result.success).toBe(false);
+  });
+
+  it('rejects an unknown decision', () => {
+    // Act
+    const result = decisionSchema.safeParse({ decision: 'maybe' });
+
+    // Assess
+    expect(result.success).toBe(false);
+  });
+});
+
+describe('Function: planStyle', () => {
+  it('plans ceil(images / batch size) batches', () => {
+    // Act
+    const plan = planStyle('corporate-grey', 0);
+
+    // Assess
+    expect(plan.images).toBe(IMAGES_PER_STYLE);
+    expect(plan.batches).toBe(Math.ceil(IMAGES_PER_STYLE / BATCH_SIZE));
+    expect(plan.batches * BATCH_SIZE).toBeGreaterThanOrEqual(plan.images);
+  });
+
+  it('keeps the style and its position in the order', () => {
+    // Act
+    const plan = planStyle('studio-black', 3);
+
+    // Assess
+    expect(plan).toMatchObject({ styleId: 'studio-black', position: 3 });
+  });
+
+  it.each(STYLES.map((style) => ({ style })))('writes a prompt with the backdrop, wardrobe and lighting of $style.id', ({ style }) => {
+    // Act
+    const plan = planStyle(style.id, 0);
+
+    // Assess
+    expect(plan.prompt).toContain(style.backdrop);
+    expect(plan.prompt).toContain(style.wardrobe);
+    expect(plan.prompt).toContain(style.lighting);
+  });
+
+  it('throws for an unknown style', () => {
+    // Act & Assess
+    expect(() => planStyle('neon-disco', 0)).toThrow('Unknown style neon-disco');
+  });
+});
+
+describe('Function: failureFromError', () => {
+  it('maps OrderRejected to REJECTED with the cause as the reason', () => {
+    // Act
+    const failure = failureFromError({ Error: 'OrderRejected', Cause: 'Photos are too blurry' });
+
+    // Assess
+    expect(failure).toEqual({ status: 'REJECTED', reason: 'Photos are too blurry' });
+  });
+
+  it('gives OrderRejected without a cause a generic reason', () => {
+    // Act
+    const failure = failureFromError({ Error: 'OrderRejected', Cause: '' });
+
+    // Assess
+    expect(failure).toEqual({ status: 'REJECTED', reason: 'The studio could not accept this order.' });
+  });
+
+  it('maps States.Timeout to EXPIRED', () => {
+    // Act
+    const failure = failureFromError({ Error: 'States.Timeout', Cause: 'The task timed out.' });
+
+    // Assess
+    expect(failure.status).toBe('EXPIRED');
+    expect(failure.reason).toMatch(/in time/);
+  });
+
+  it.each([
+    { error: { Error: 'Lambda.ServiceException', Cause: 'boom' }, case: 'a Lambda error' },
+    { error: { Error: 'States.TaskFailed', Cause: '{"errorMessage":"secret stack"}' }, case: 'a task failure' },
+    { error: {}, case: 'an error without a name' },
+    { error: undefined, case: 'no error at all' },
+  ])('maps $case to FAILED without leaking the cause', ({ error }) => {
+    // Act
+    const failure = failureFromError(error);
+
+    // Assess
+    expect(failure).toEqual({
+      status: 'FAILED',
+      reason: 'Something went wrong while preparing your order. Our team has been alerted.',
+    });
+  });
+});
+
+describe('Function: isTerminal', () => {
+  it.each(['CONFIRMED', 'REJECTED', 'EXPIRED', 'FAILED'] as const)('treats %s as terminal', (status) => {
+    // Act & Assess
+    expect(isTerminal(status)).toBe(true);
+  });
+
+  it.each(['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const)('treats %s as open', (status) => {
+    // Act & Assess
+    expect(isTerminal(status)).toBe(false);
+  });
+});
+
+describe('Function: describeIssues', () => {
+  it('prefixes each message with its path and joins them with semicolons', () => {
+    // Prepare
+    const result = createOrderSchema.safeParse({ styles: ['neon-disco'], note: 'x'.repeat(501) });
+
+    // Act
+    const sentence = describeIssues(result.error!);
+
+    // Assess
+    expect(sentence).toBe(
+      `styles.0: Unknown style "neon-disco". Choose from: ${STYLE_IDS.join(', ')}; note: Keep the note under 500 characters`,
+    );
+  });
+
+  it('leaves a message without a path as it is', () => {
+    // Prepare
+    const result = z.string().min(3, 'Too short').safeParse('ab');
+
+    // Act
+    const sentence = describeIssues(result.error!);
+
+    // Assess
+    expect(sentence).toBe('Too short');
+  });
+});
