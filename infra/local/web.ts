@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { buildWeb } from '../../web/build';
 import type { WebConfig } from '../../web/config';
 
 const TYPES: Record<string, string> = {
@@ -23,17 +22,15 @@ const SECURITY_HEADERS = {
 };
 
 export interface WebOptions {
-  readonly root: string;
-  /** Where the built site goes (kept apart from web/dist so several local clouds can run at once). */
+  /** The built site (kept apart from web/dist so several local clouds can run at once). */
   readonly outDir: string;
   readonly port: number;
   readonly config: WebConfig;
   readonly log: (line: string) => void;
 }
 
-/** Builds the web app and serves it with its `/config.json`, as CloudFront serves the S3 site. */
+/** Serves the built web app with its `/config.json`, as CloudFront serves the S3 site. */
 export async function serveWeb(options: WebOptions): Promise<Server> {
-  await buildWeb({ outDir: options.outDir, log: false });
   const config = JSON.stringify(options.config);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);

@@ -22,8 +22,9 @@ export async function startLocalCloud(options: { dataDir?: string; keepData?: bo
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'headshot-cloud-'));
   const endpointsFile = join(dataDir, 'endpoints.json');
   const log = createWriteStream(join(dataDir, 'cloud.log'), { flags: 'a' });
+  // The project's pinned Node (aws-local-stepfunctions needs Node 22+), whatever runs the tests.
   const child: ChildProcess = spawn(
-    process.execPath,
+    join(ROOT, 'node_modules', '.bin', 'node'),
     ['--import', 'tsx', 'infra/local/main.ts', '--auto-ports', '--data-dir', join(dataDir, 'data'), '--endpoints-file', endpointsFile],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' } },
   );
@@ -48,7 +49,9 @@ export async function startLocalCloud(options: { dataDir?: string; keepData?: bo
   try {
     await ready;
   } catch (error) {
-    child.kill('SIGKILL');
+    // Ctrl-C first so it stops its services; its keepers end them even if it must be killed.
+    child.kill('SIGINT');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
     throw error;
   }
   const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints;
