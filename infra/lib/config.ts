@@ -1,0 +1,105 @@
+import * as path from 'node:path';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** The repository root; catalogue entries (`functions/…`, `statemachines/…`, `web/dist`) are relative to it. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Log levels the Powertools logger understands. */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/**
+ * Everything that differs between deployments of the studio. Built once, by the
+ * app entry (`infra/bin/app.ts`) from CDK context, and handed down to every
+ * stack and construct; nothing below the entry reads context or environment.
+ */
+export interface StageConfig {
+  /** Application name: prefix of the stack names and the `app` cost tag. */
+  readonly appName: string;
+  /** Stage name, e.g. `dev`, `prod`; part of the stack names and the `stage` tag. */
+  readonly stage: string;
+  /**
+   * Account and region to deploy to.
+   * @default - environment-agnostic stacks (the CLI's default account and region)
+   */
+  readonly env?: { readonly account?: string; readonly region?: string };
+  /**
+   * What happens to stateful resources (table, buckets, user pool, log groups)
+   * when their stack is deleted. `retain` also turns on table and user pool
+   * deletion protection; `destroy` empties and deletes buckets (dev only).
+   */
+  readonly removalPolicy: 'retain' | 'destroy';
+  /** How long CloudWatch Logs keep function, state machine and API access logs. */
+  readonly logRetentionDays: RetentionDays;
+  /** Powertools log level of every function. */
+  readonly logLevel: LogLevel;
+  /** CloudWatch metrics namespace the functions publish business metrics to. */
+  readonly metricsNamespace: string;
+  /**
+   * E-mail address subscribed to the alarm topic.
+   * @default - no subscription; alarms still publish to the topic
+   */
+  readonly alarmEmail?: string;
+  /** Steady-state request rate (requests/second) of the HTTP API's default stage. */
+  readonly apiRateLimit: number;
+  /** Burst capacity (requests) of the HTTP API's default stage. */
+  readonly apiBurstLimit: number;
+  /**
+   * Cognito Plus feature plan with threat protection enforced. Billed per
+   * monthly active user, so it is on for `prod` and off elsewhere by default.
+   */
+  readonly threatProtection: boolean;
+  /**
+   * ARN of a WAFv2 web ACL (scope CLOUDFRONT, created in us-east-1) for the
+   * web distribution.
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+  /**
+   * Origins allowed to POST uploads straight to the uploads bucket. The web
+   * origin is a CloudFront domain created after the stateful stack, so it
+   * cannot be referenced here; every upload is still bound by its presigned
+   * POST policy (key, content type, size).
+   * @default ['*']
+   */
+  readonly uploadCorsOrigins: readonly string[];
+}
+
+/** Defaults shared by every stage; `prod` overrides the cost and safety trade-offs. */
+export function defaultStageConfig(stage = 'dev'): StageConfig {
+  const prod = stage === 'prod';
+  return {
+    appName: 'HeadshotStudio',
+    stage,
+    removalPolicy: prod ? 'retain' : 'destroy',
+    logRetentionDays: prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
+    logLevel: prod ? 'INFO' : 'DEBUG',
+    metricsNamespace: 'HeadshotStudio',
+    apiRateLimit: prod ? 100 : 20,
+    apiBurstLimit: prod ? 200 : 40,
+    threatProtection: prod,
+    uploadCorsOrigins: ['*'],
+  };
+}
+
+/** Fills a partial config with the defaults of its stage and checks it. */
+export function resolveStageConfig(partial: Partial<StageConfig> = {}): StageConfig {
+  const config: StageConfig = { ...defaultStageConfig(partial.stage), ...stripUndefined(partial) };
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.stage)) {
+    throw new Error(`Stage "${config.stage}" must be lower-case letters, digits and dashes, starting with a letter (max 20).`);
+  }
+  if (!(Object.values(RetentionDays) as number[]).includes(config.logRetentionDays)) {
+    throw new Error(`logRetentionDays ${config.logRetentionDays} is not a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, …).`);
+  }
+  if (config.apiRateLimit <= 0 || config.apiBurstLimit <= 0) throw new Error('API rate and burst limits must be positive.');
+  return config;
+}
+
+/** The CDK removal policy for a stage's stateful resources. */
+export function removalPolicyOf(config: Pick<StageConfig, 'removalPolicy'>): RemovalPolicy {
+  return config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,99 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ABORT_INCOMPLETE_UPLOADS, privateBucket } from './private-bucket';
+
+export interface MediaBucketsProps {
+  /**
+   * What happens to the buckets when their stack is deleted; `DESTROY` empties them first.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Origins allowed to POST straight to the uploads bucket (presigned POST from the browser).
+   * @default ['*'] - any origin; the presigned POST policy still binds each upload
+   */
+  readonly uploadCorsOrigins?: readonly string[];
+  /**
+   * Days a customer's selfies (everything in the uploads bucket) are kept.
+   * @default 7 - the retention schedule published for biometric data
+   */
+  readonly uploadRetentionDays?: number;
+  /**
+   * Days generated images (everything in the outputs bucket) are kept.
+   * @default 30
+   */
+  readonly outputRetentionDays?: number;
+  /**
+   * Days server access logs are kept.
+   * @default 90
+   */
+  readonly accessLogRetentionDays?: number;
+}
+
+/**
+ * The buckets holding customers' photos: `Uploads` (selfies and order
+ * manifests, straight from the browser) and `Outputs` (generated images),
+ * both logging to `AccessLogs`.
+ *
+ * Lifecycle expiry is the privacy backstop, not the mechanism: the workflow
+ * deletes photos explicitly, and S3 expiry lags by up to a day or two.
+ */
+export class MediaBuckets extends Construct {
+  readonly uploads: s3.Bucket;
+  readonly outputs: s3.Bucket;
+  /** Destination of the two buckets' server access logs. */
+  readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: MediaBucketsProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.accessLogs = privateBucket(this, 'AccessLogs', {
+      removalPolicy,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.accessLogRetentionDays ?? 90) }],
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'AccessLogs is the server-access-log destination of Uploads and Outputs; logging it into itself would log every log delivery.',
+    });
+
+    this.uploads = privateBucket(this, 'Uploads', {
+      removalPolicy,
+      // No versioning: a deleted selfie must not survive as a noncurrent version.
+      versioned: false,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'uploads/',
+      lifecycleRules: [
+        { id: 'expire-selfies', expiration: Duration.days(props.uploadRetentionDays ?? 7) },
+        ABORT_INCOMPLETE_UPLOADS,
+      ],
+      cors: [
+        {
+          allowedMethods: [s3.HttpMethods.POST],
+          allowedOrigins: [...(props.uploadCorsOrigins ?? ['*'])],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3000,
+        },
+      ],
+    });
+
+    this.outputs = privateBucket(this, 'Outputs', {
+      removalPolicy,
+      // Versioned so a delivery overwrite can be undone; old versions go after a day.
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'outputs/',
+      lifecycleRules: [
+        {
+          id: 'expire-generated-images',
+          expiration: Duration.days(props.outputRetentionDays ?? 30),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+        ABORT_INCOMPLETE_UPLOADS,
+      ],
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { functionById, type StateMachineSpec } from '../../infra/catalogue';
+import { resolveStageConfig } from '../../infra/lib/config';
+import { AppFunction } from '../../infra/lib/constructs/app-function';
+import { flattenCfnReference } from '../../infra/lib/constructs/nag';
+import { SiteContent } from '../../infra/lib/constructs/site-content';
+import { StaticSite } from '../../infra/lib/constructs/static-site';
+import { Workflow } from '../../infra/lib/constructs/workflow';
+
+const NO_BUNDLING = { context: { 'aws:cdk:bundling-stacks': [] } };
+
+function stackWithResources() {
+  const app = new App(NO_BUNDLING);
+  const stack = new Stack(app, 'Test');
+  const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  const bucket = new s3.Bucket(stack, 'Bucket');
+  return { app, stack, resources: { table, uploadsBucket: bucket, outputsBucket: bucket } };
+}
+
+describe('AppFunction', () => {
+  it('fails synthesis when a function that reads the pipeline ARN was never bound to it', () => {
+    // Prepare
+    const { app, stack, resources } = stackWithResources();
+    new AppFunction(stack, 'CreateOrder', { spec: functionById('CreateOrder'), resources });
+    // Act / Assess
+    expect(() => app.synth()).toThrow(/CreateOrder needs ORDER_PIPELINE_ARN/);
+  });
+
+  it('needs no binding for a function without pipeline access', () => {
+    const { app, stack, resources } = stackWithResources();
+    new AppFunction(stack, 'GetMe', { spec: functionById('GetMe'), resources });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('writes to its own log group only, without AWS managed policies', () => {
+    const { stack, resources } = stackWithResources();
+    new AppFunction(stack, 'GetMe', { spec: functionById('GetMe'), resources, logRetention: RetentionDays.TWO_WEEKS });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('Workflow', () => {
+  const writeAsl = (definition: unknown) => {
+    const dir = mkdtempSync(join(tmpdir(), 'workflow-'));
+    writeFileSync(join(dir, 'machine.asl.json'), JSON.stringify(definition));
+    return dir;
+  };
+  const task = (placeholder: string) => ({
+    StartAt: 'Run',
+    States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: `\${${placeholder}}` }, End: true } },
+  });
+
+  it('refuses an ASL file whose placeholders differ from the catalogue', () => {
+    // Prepare
+    const { stack } = stackWithResources();
+    const repoRoot = writeAsl(task('SomethingElseArn'));
+    const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => null;') });
+    const spec: StateMachineSpec = { id: 'Test', definitionFile: 'machine.asl.json', functionArns: { RunArn: 'Run' }, timeoutSeconds: 60 };
+    // Act / Assess
+    expect(() => new Workflow(stack, 'Test', { spec, functions: new Map([['Run', fn]]), repoRoot })).toThrow(/placeholders .* differ/);
+  });
+
+  it('writes the catalogue timeout into the definition', () => {
+    const { stack } = stackWithResources();
+    const repoRoot = writeAsl(task('RunArn'));
+    const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => null;') });
+    const spec: StateMachineSpec = { id: 'Test', definitionFile: 'machine.asl.json', functionArns: { RunArn: 'Run' }, timeoutSeconds: 60 };
+    new Workflow(stack, 'Test', { spec, functions: new Map([['Run', fn]]), repoRoot, logRemovalPolicy: RemovalPolicy.DESTROY });
+    const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
+    expect(JSON.parse(machine.Properties.DefinitionString).TimeoutSeconds).toBe(60);
+  });
+});
+
+describe('SiteContent', () => {
+  it('refuses to synthesize without the built web app', () => {
+    const { stack } = stackWithResources();
+    const site = new StaticSite(stack, 'Site');
+    const config = { apiUrl: 'https://api', region: 'eu-west-1', cognitoEndpoint: 'https://cognito', userPoolClientId: 'client' };
+    expect(() => new SiteContent(stack, 'Content', { site, assetDir: join(tmpdir(), 'no-such-build'), config })).toThrow(/npm run build:web/);
+  });
+});
+
+describe('flattenCfnReference', () => {
+  it('names references the way cdk-nag names IAM5 findings', () => {
+    const flat = flattenCfnReference({ 'Fn::Join': ['', [{ 'Fn::ImportValue': 'Stack:ExportsOutputArn' }, '/', { 'Fn::GetAtt': ['Bucket', 'Arn'] }, { Ref: 'X' }]] });
+    expect(flat).toBe('Stack:ExportsOutputArn/<Bucket.Arn><X>');
+  });
+});
+
+describe('resolveStageConfig', () => {
+  it('retains data and enables threat protection for prod', () => {
+    expect(resolveStageConfig({ stage: 'prod' })).toEqual(expect.objectContaining({ removalPolicy: 'retain', threatProtection: true }));
+  });
+
+  it('destroys dev data by default', () => {
+    expect(resolveStageConfig({})).toEqual(expect.objectContaining({ stage: 'dev', removalPolicy: 'destroy', threatProtection: false }));
+  });
+
+  it('rejects a log retention CloudWatch does not offer', () => {
+    expect(() => resolveStageConfig({ logRetentionDays: 8 as RetentionDays })).toThrow(/retention/);
+  });
+
+  it('keeps defaults for options given as undefined', () => {
+    expect(resolveStageConfig({ stage: 'dev', logRetentionDays: undefined }).logRetentionDays).toBe(RetentionDays.ONE_WEEK);
+  });
+});

@@ -1,0 +1,413 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import { ENV, FUNCTIONS, ROUTES, routeKey, STATE_MACHINES, TABLE } from '../../infra/catalogue';
+import { buildApp, type StudioStacks } from '../../infra/lib/app';
+import { placeholdersOf } from '../../infra/lib/constructs/workflow';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized CloudFormation JSON is untyped
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Tag = { Key: string; Value: string };
+
+/** Skips esbuild: templates are the same apart from asset hashes; `npm run synth` and the parity test bundle for real. */
+const NO_BUNDLING = { context: { 'aws:cdk:bundling-stacks': [] } };
+
+const tagsOf = (r: Resource): Tag[] => (r.Properties.Tags as Tag[] | undefined) ?? [];
+const tag = (r: Resource, key: string) => tagsOf(r).find((t) => t.Key === key)?.Value;
+
+describe('studio stacks', () => {
+  let stacks: StudioStacks;
+  let stateful: Template;
+  let auth: Template;
+  let service: Template;
+  let serviceResources: Record<string, Resource>;
+
+  const ofType = (resources: Record<string, Resource>, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const catalogueFunctions = () =>
+    ofType(serviceResources, 'AWS::Lambda::Function').filter(([, r]) => tag(r, 'function') !== undefined) as [string, Resource][];
+  const functionResource = (id: string): Resource => {
+    const found = catalogueFunctions().find(([, r]) => tag(r, 'function') === id);
+    if (!found) throw new Error(`no function tagged ${id}`);
+    return found[1];
+  };
+
+  beforeAll(() => {
+    // Prepare
+    ({ stacks } = buildApp({ stage: 'test', removalPolicy: 'retain' }, NO_BUNDLING));
+    // Act
+    stateful = Template.fromStack(stacks.stateful);
+    auth = Template.fromStack(stacks.auth);
+    service = Template.fromStack(stacks.service);
+    serviceResources = service.toJSON().Resources as Record<string, Resource>;
+  });
+
+  describe('Stateful stack: table', () => {
+    it('keeps the logical ID of the table stable', () => {
+      // Assess: a changed logical ID would replace the table and lose every order.
+      expect(Object.keys(stateful.findResources('AWS::DynamoDB::Table'))).toEqual(['Table7ABB320E']);
+    });
+
+    it('keeps the logical IDs of the photo buckets stable', () => {
+      const buckets = Object.keys(stateful.findResources('AWS::S3::Bucket'));
+      expect(buckets).toEqual(expect.arrayContaining(['MediaUploadsBC3C20BB', 'MediaOutputsB94185D7']));
+    });
+
+    it('has point-in-time recovery, encryption, on-demand billing and deletion protection', () => {
+      stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+      });
+    });
+
+    it('is retained when the stack is deleted (stage removalPolicy retain)', () => {
+      stateful.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+
+    it('has the catalogue key schema and TTL attribute', () => {
+      stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
+      });
+    });
+
+    it('has every catalogue GSI, projecting all attributes', () => {
+      stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      });
+    });
+  });
+
+  describe('buckets of every stack', () => {
+    const allBuckets = () =>
+      [stateful, service].flatMap((t) =>
+        Object.entries(t.findResources('AWS::S3::Bucket')).map(([id, r]) => ({ id, r: r as Resource, template: t })),
+      );
+
+    it('block all public access', () => {
+      for (const { id, r } of allBuckets()) {
+        expect({ id, block: r.Properties.PublicAccessBlockConfiguration }).toEqual({
+          id,
+          block: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        });
+      }
+    });
+
+    it('encrypt at rest', () => {
+      for (const { id, r } of allBuckets()) {
+        expect({ id, sse: r.Properties.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm }).toEqual({
+          id,
+          sse: expect.stringMatching(/^(AES256|aws:kms)$/),
+        });
+      }
+    });
+
+    it('deny requests without TLS in their bucket policy', () => {
+      for (const { id, template } of allBuckets()) {
+        const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')) as Resource[];
+        const policy = policies.find((p) => p.Properties.Bucket?.Ref === id);
+        expect({ id, statements: policy?.Properties.PolicyDocument.Statement }).toEqual({
+          id,
+          statements: expect.arrayContaining([
+            expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        });
+      }
+    });
+
+    it('expire uploaded selfies after 7 days and abort incomplete uploads after 1 day', () => {
+      stateful.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ ExpirationInDays: 7, Status: 'Enabled' }),
+            Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+          ]),
+        },
+        CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['POST'] })] },
+      });
+    });
+
+    it('expire generated images after 30 days', () => {
+      stateful.hasResourceProperties('AWS::S3::Bucket', {
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })]) },
+      });
+    });
+
+    it('log server access of the photo buckets', () => {
+      const uploads = stateful.toJSON().Resources.MediaUploadsBC3C20BB as Resource;
+      const outputs = stateful.toJSON().Resources.MediaOutputsB94185D7 as Resource;
+      expect(uploads.Properties.LoggingConfiguration.DestinationBucketName).toBeDefined();
+      expect(outputs.Properties.LoggingConfiguration.DestinationBucketName).toBeDefined();
+    });
+  });
+
+  describe('Auth stack', () => {
+    it('creates the catalogue groups', () => {
+      auth.resourceCountIs('AWS::Cognito::UserPoolGroup', 2);
+      auth.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins' });
+      auth.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'artists' });
+    });
+
+    it('lets people sign up with their e-mail under a strong password policy', () => {
+      auth.hasResourceProperties('AWS::Cognito::UserPool', {
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+        UsernameAttributes: ['email'],
+        Policies: { PasswordPolicy: { MinimumLength: Match.anyValue(), RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+        MfaConfiguration: 'OPTIONAL',
+      });
+    });
+
+    it('gives the web app a secretless client with USER_PASSWORD_AUTH and refresh tokens', () => {
+      auth.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        GenerateSecret: false,
+        ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      });
+    });
+  });
+
+  describe('functions', () => {
+    const latestNode = Runtime.ALL.filter((r) => r.family === RuntimeFamily.NODEJS)
+      .map((r) => r.name)
+      .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+      .pop();
+
+    it('deploys exactly one function per catalogue entry', () => {
+      expect(catalogueFunctions().map(([, r]) => tag(r, 'function')).sort()).toEqual(FUNCTIONS.map((f) => f.id).sort());
+    });
+
+    it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s runs on arm64 with the newest Node.js runtime', (id) => {
+      const fn = functionResource(id);
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Runtime).toBe(latestNode);
+    });
+
+    it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s has the memory and timeout of the catalogue', (id, spec) => {
+      const fn = functionResource(id);
+      expect({ memory: fn.Properties.MemorySize, timeout: fn.Properties.Timeout }).toEqual({ memory: spec.memoryMb, timeout: spec.timeoutSeconds });
+    });
+
+    it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s traces with X-Ray and logs to its own log group with retention', (id) => {
+      const fn = functionResource(id);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      const logGroupId = fn.Properties.LoggingConfig?.LogGroup?.Ref as string;
+      expect(serviceResources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
+      expect(serviceResources[logGroupId].Properties.RetentionInDays).toEqual(expect.any(Number));
+    });
+
+    it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s carries the function and capability cost tags', (id, spec) => {
+      const fn = functionResource(id);
+      expect({ function: tag(fn, 'function'), capability: tag(fn, 'capability'), app: tag(fn, 'app'), stage: tag(fn, 'stage') }).toEqual({
+        function: spec.id,
+        capability: spec.capability,
+        app: 'HeadshotStudio',
+        stage: 'test',
+      });
+    });
+
+    it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s gets source maps, Powertools settings and exactly its catalogue environment', (id, spec) => {
+      const variables = functionResource(id).Properties.Environment.Variables as Record<string, unknown>;
+      expect(Object.keys(variables).sort()).toEqual(
+        ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', ...spec.env.map((key) => ENV[key])].sort(),
+      );
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    });
+
+    it('grants both SendTaskSuccess and SendTaskFailure to the function that resumes the confirmation gate', () => {
+      service.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['states:SendTaskFailure', 'states:SendTaskSuccess']) })]),
+        },
+      });
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('has exactly the catalogue routes', () => {
+      const deployed = ofType(serviceResources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+      expect(deployed.sort()).toEqual(ROUTES.map(routeKey).sort());
+    });
+
+    it('puts every route behind the Cognito JWT authorizer', () => {
+      const [[authorizerId]] = ofType(serviceResources, 'AWS::ApiGatewayV2::Authorizer');
+      service.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+      for (const [, route] of ofType(serviceResources, 'AWS::ApiGatewayV2::Route')) {
+        expect({ route: route.Properties.RouteKey, type: route.Properties.AuthorizationType, authorizer: route.Properties.AuthorizerId }).toEqual({
+          route: route.Properties.RouteKey,
+          type: 'JWT',
+          authorizer: { Ref: authorizerId },
+        });
+      }
+    });
+
+    it('sends each route to the function the catalogue names', () => {
+      for (const route of ROUTES) {
+        const [, deployed] = ofType(serviceResources, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey(route))!;
+        const integrationId = (deployed.Properties.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
+        const integration = serviceResources[integrationId.Ref];
+        const functionId = integration.Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+        expect({ route: routeKey(route), fn: tag(serviceResources[functionId], 'function') }).toEqual({ route: routeKey(route), fn: route.functionId });
+      }
+    });
+
+    it('throttles the default stage and writes access logs', () => {
+      service.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      });
+    });
+
+    it('allows the web origin with Authorization and Content-Type in CORS preflight', () => {
+      service.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: {
+          AllowHeaders: Match.arrayWith(['authorization', 'content-type']),
+          AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^SiteDistribution'), 'DomainName'] }]] }],
+        },
+      });
+    });
+  });
+
+  describe.each(STATE_MACHINES.map((s) => [s.id, s] as const))('state machine %s', (id, spec) => {
+    const machine = (): Resource => {
+      const found = ofType(serviceResources, 'AWS::StepFunctions::StateMachine').find(([logicalId]) => logicalId.startsWith(id));
+      if (!found) throw new Error(`no state machine ${id}`);
+      return found[1];
+    };
+    /** The definition as CloudFormation will see it after DefinitionSubstitutions. */
+    const substituted = (): string => {
+      let text = machine().Properties.DefinitionString as string;
+      for (const key of Object.keys(machine().Properties.DefinitionSubstitutions)) text = text.split(`\${${key}}`).join(`arn:aws:lambda:::function:${key}`);
+      return text;
+    };
+    type State = { Type: string; Resource?: string; TimeoutSeconds?: number; MaxConcurrency?: number; ItemProcessor?: { States: Record<string, State> } };
+    const statesOf = (states: Record<string, State>): [string, State][] =>
+      Object.entries(states).flatMap(([name, state]) => [[name, state] as [string, State], ...statesOf(state.ItemProcessor?.States ?? {})]);
+
+    it('is a Standard workflow logging ALL with execution data and tracing', () => {
+      expect(machine().Properties).toEqual(
+        expect.objectContaining({
+          StateMachineType: 'STANDARD',
+          LoggingConfiguration: expect.objectContaining({ Level: 'ALL', IncludeExecutionData: true }),
+          TracingConfiguration: { Enabled: true },
+        }),
+      );
+    });
+
+    it('substitutes every placeholder of its ASL file, and only those', () => {
+      const placeholders = placeholdersOf(machine().Properties.DefinitionString as string);
+      expect(placeholders).toEqual(Object.keys(spec.functionArns).sort());
+      expect(Object.keys(machine().Properties.DefinitionSubstitutions).sort()).toEqual(placeholders);
+      expect(substituted()).not.toContain('${');
+    });
+
+    it('maps each placeholder to the ARN of the catalogue function', () => {
+      for (const [placeholder, functionId] of Object.entries(spec.functionArns)) {
+        const [logicalId] = machine().Properties.DefinitionSubstitutions[placeholder]['Fn::GetAtt'] as [string, string];
+        expect({ placeholder, fn: tag(serviceResources[logicalId], 'function') }).toEqual({ placeholder, fn: functionId });
+      }
+    });
+
+    it('times out after the catalogue timeout', () => {
+      expect(JSON.parse(substituted()).TimeoutSeconds).toBe(spec.timeoutSeconds);
+    });
+
+    it('bounds every Map state with MaxConcurrency', () => {
+      const maps = statesOf(JSON.parse(substituted()).States).filter(([, s]) => s.Type === 'Map');
+      expect(maps.length).toBeGreaterThan(0);
+      for (const [name, state] of maps) expect({ name, max: state.MaxConcurrency }).toEqual({ name, max: expect.any(Number) });
+    });
+
+    it('gives every waitForTaskToken Task a TimeoutSeconds', () => {
+      const waits = statesOf(JSON.parse(substituted()).States).filter(([, s]) => s.Resource?.endsWith('.waitForTaskToken'));
+      expect(waits.length).toBeGreaterThan(0);
+      for (const [name, state] of waits) expect({ name, timeout: state.TimeoutSeconds }).toEqual({ name, timeout: expect.any(Number) });
+    });
+
+    it('may invoke exactly the functions it names, without version wildcards', () => {
+      const roleId = machine().Properties.RoleArn['Fn::GetAtt'][0] as string;
+      const policy = ofType(serviceResources, 'AWS::IAM::Policy').find(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))![1];
+      const invoke = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).find(
+        (s) => s.Action === 'lambda:InvokeFunction',
+      );
+      const invoked = (invoke!.Resource as { 'Fn::GetAtt': [string, string] }[]).map((r) => tag(serviceResources[r['Fn::GetAtt'][0]], 'function'));
+      expect(invoked.sort()).toEqual(Object.values(spec.functionArns).sort());
+    });
+  });
+
+  describe('web site', () => {
+    it('serves the bucket through CloudFront with origin access control', () => {
+      service.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+      service.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({
+          DefaultRootObject: 'index.html',
+          Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
+          Logging: Match.objectLike({ Bucket: Match.anyValue() }),
+        }),
+      });
+    });
+
+    it('redirects HTTP to HTTPS and adds the security headers policy', () => {
+      service.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({
+          DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', ResponseHeadersPolicyId: { Ref: Match.anyValue() } }),
+        }),
+      });
+    });
+
+    it('sends HSTS, nosniff, frame DENY, a referrer policy and a CSP that allows the API and Cognito', () => {
+      const [[, policy]] = ofType(serviceResources, 'AWS::CloudFront::ResponseHeadersPolicy');
+      const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+      expect(headers).toEqual(
+        expect.objectContaining({
+          StrictTransportSecurity: expect.objectContaining({ AccessControlMaxAgeSec: expect.any(Number) }),
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ReferrerPolicy: expect.objectContaining({ ReferrerPolicy: expect.any(String) }),
+        }),
+      );
+      const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+      expect(csp).toContain('execute-api.');
+      expect(csp).toContain('https://cognito-idp.');
+      expect(csp).toContain("frame-ancestors 'none'");
+    });
+  });
+
+  describe('observability', () => {
+    it('alarms on errors of every function, failures of every state machine and API 5xx', () => {
+      const alarms = ofType(serviceResources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+      const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
+      expect(byMetric('Errors')).toHaveLength(FUNCTIONS.length);
+      expect(byMetric('ExecutionsFailed')).toHaveLength(STATE_MACHINES.length);
+      expect(byMetric('5xx')).toHaveLength(1);
+      for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }]);
+    });
+
+    it('publishes alarms to an encrypted topic that requires TLS', () => {
+      service.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    it('has a dashboard', () => {
+      service.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    });
+  });
+
+  it('tags every stack with app and stage', () => {
+    for (const stack of Object.values(stacks)) {
+      expect(stack.tags.tagValues()).toEqual(expect.objectContaining({ app: 'HeadshotStudio', stage: 'test' }));
+    }
+  });
+});
