@@ -87,13 +87,17 @@ export function planStyle(styleId: string, position: number): StylePlan {
   };
 }
 
-/** Step Functions error names that end an order, mapped to what the customer sees. */
+/**
+ * Step Functions error names that end an order, mapped to what the customer sees.
+ * `ConfirmationExpired` is set by the pipeline when the confirmation gate times out;
+ * any other error, a step's own timeout included, is a failure on our side.
+ */
 export function failureFromError(error: { Error?: string; Cause?: string } | undefined): { status: OrderStatus; reason: string } {
   const name = error?.Error ?? 'Unknown';
   if (name === 'OrderRejected') {
     return { status: 'REJECTED', reason: error?.Cause || 'The studio could not accept this order.' };
   }
-  if (name === 'States.Timeout') {
+  if (name === 'ConfirmationExpired') {
     return { status: 'EXPIRED', reason: 'Nobody confirmed the order in time; your credits were not charged.' };
   }
   return { status: 'FAILED', reason: 'Something went wrong while preparing your order. Our team has been alerted.' };

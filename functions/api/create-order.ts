@@ -33,15 +33,15 @@ export const handler = apiHandler(async (event, caller) => {
   );
   const order = await store.create({ orderId, customerId: caller.sub, customerEmail: caller.email, createdAt, ...input });
 
+  let executionArn: string;
   try {
-    const { executionArn } = await sfnClient().send(
+    ({ executionArn } = (await sfnClient().send(
       new StartExecutionCommand({
         stateMachineArn: pipelineArn,
         name: orderId,
         input: JSON.stringify({ orderId, styles: input.styles }),
       }),
-    );
-    await store.setExecutionArn(orderId, executionArn!);
+    )) as { executionArn: string });
   } catch (error) {
     logger.error('Could not start the order pipeline', { orderId, error: error as Error });
     await store.transition(orderId, ['SUBMITTED'], 'FAILED', {
@@ -49,6 +49,8 @@ export const handler = apiHandler(async (event, caller) => {
     });
     throw new HttpError(503, 'The order could not be started. Nothing was charged; please try again in a minute.');
   }
+  // The execution runs whether or not this write succeeds; its ARN only serves the status view.
+  await store.setExecutionArn(orderId, executionArn).catch((error: Error) => logger.error('Could not record the execution ARN', { orderId, error }));
 
   logger.info('Order created', { orderId, styles: input.styles.length });
   return json(201, toView(order));

@@ -40,7 +40,9 @@ export const handler = apiHandler(async (event, caller) => {
       throw new HttpError(409, 'This order stopped waiting for confirmation (it may have expired).');
     }
     logger.error('Could not resume the order pipeline', { orderId: orderId.data, error: error as Error });
-    await store.restoreTaskToken(orderId.data, token);
+    await store.restoreTaskToken(orderId.data, token).catch((restoreError: Error) =>
+      logger.error('Could not put the task token back; the order needs an operator', { orderId: orderId.data, error: restoreError }),
+    );
     throw new HttpError(503, 'The decision could not be recorded. Please try again.');
   }
 

@@ -218,13 +218,21 @@ describe('Function: failureFromError', () => {
     expect(failure).toEqual({ status: 'REJECTED', reason: 'The studio could not accept this order.' });
   });
 
-  it('maps States.Timeout to EXPIRED', () => {
+  it('maps the expired confirmation gate to EXPIRED', () => {
     // Act
-    const failure = failureFromError({ Error: 'States.Timeout', Cause: 'The task timed out.' });
+    const failure = failureFromError({ Error: 'ConfirmationExpired', Cause: 'Nobody confirmed the order within the confirmation window.' });
 
     // Assess
     expect(failure.status).toBe('EXPIRED');
     expect(failure.reason).toMatch(/in time/);
+  });
+
+  it('maps the timeout of any other step to FAILED, not EXPIRED', () => {
+    // Act
+    const failure = failureFromError({ Error: 'States.Timeout', Cause: 'The task timed out.' });
+
+    // Assess
+    expect(failure.status).toBe('FAILED');
   });
 
   it.each([

@@ -178,6 +178,21 @@ describe('Function: CreateOrder', () => {
     expect(response.body.styles).toEqual(['warm-office']);
   });
 
+  it('answers 201 and leaves the order open when only recording the execution ARN fails', async () => {
+    // Prepare: the execution is already running, so the order must not be marked failed.
+    ddbMock.on(UpdateCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+
+    // Act
+    const response = await invoke(handler, order({ styles: ['studio-black'] }));
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    expect(ddbMock).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddbMock).not.toHaveReceivedCommandWith(UpdateCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':to': 'FAILED' }),
+    });
+  });
+
   it('answers 503 when the pipeline cannot be started', async () => {
     // Prepare
     sfnMock.on(StartExecutionCommand).rejects(new Error('Rate exceeded'));

@@ -162,4 +162,17 @@ describe('Function: DecideOrder', () => {
       ExpressionAttributeValues: { ':token': TASK_TOKEN, ':pending': 'PENDING_EDITOR_CONFIRMATION' },
     });
   });
+
+  it('still answers 503 when putting the token back fails too', async () => {
+    // Prepare
+    sfnMock.on(SendTaskSuccessCommand).rejects(new Error('ThrottlingException'));
+    ddbMock.on(UpdateCommand, RESTORE).rejects(new Error('ProvisionedThroughputExceededException'));
+
+    // Act
+    const response = await invoke(handler, decide({ decision: 'confirm' }));
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, RESTORE);
+  });
 });

@@ -39,7 +39,7 @@ describe('Function: FailOrder', () => {
 
   it('moves an order whose gate timed out to EXPIRED', async () => {
     // Act
-    const output = await invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'States.Timeout', Cause: '' } });
+    const output = await invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'ConfirmationExpired', Cause: '' } });
 
     // Assess
     expect(output.status).toBe('EXPIRED');
