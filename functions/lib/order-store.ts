@@ -216,14 +216,12 @@ export class OrderStore {
 }
 
 function toRecord(item: Record<string, unknown>): OrderRecord {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ...rest } = item;
   return rest as unknown as OrderRecord;
 }
 
 /** The customer- and admin-facing view of a stored order: never the task token. */
 export function toView(record: OrderRecord): OrderView {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { taskToken, executionArn, decidedBy, ...view } = record;
   return view;
 }
