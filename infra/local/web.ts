@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { WebConfig } from '../../web/config';
+import { contentSecurityPolicy } from '../security-headers';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -14,12 +15,6 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** The same security headers the CloudFront response headers policy adds. */
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'strict-origin-when-cross-origin',
-};
 
 export interface WebOptions {
   /** The built site (kept apart from web/dist so several local clouds can run at once). */
@@ -32,6 +27,16 @@ export interface WebOptions {
 /** Serves the built web app with its `/config.json`, as CloudFront serves the S3 site. */
 export async function serveWeb(options: WebOptions): Promise<Server> {
   const config = JSON.stringify(options.config);
+  // The headers the CloudFront response headers policy adds (HSTS aside: this site is plain http).
+  const SECURITY_HEADERS = {
+    'content-security-policy': contentSecurityPolicy({
+      connectSources: [options.config.apiUrl, options.config.cognitoEndpoint.replace(/\/$/, '')],
+      upgradeInsecureRequests: false,
+    }),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+  };
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -52,9 +57,8 @@ export async function serveWeb(options: WebOptions): Promise<Server> {
       res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
-      // Single-page app: unknown paths get the page, like CloudFront's error response mapping.
-      const index = await readFile(join(options.outDir, 'index.html'));
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': TYPES['.html'] }).end(index);
+      // The app routes with the URL hash, so every real path is a file; anything else is missing.
+      res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -144,6 +144,10 @@ describe('web app on the local cloud', () => {
 async function watchedPage(context: BrowserContext, errors: string[]): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
+  // The local web server sends the production Content-Security-Policy; a violation is a failure.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
   return page;
 }
 

@@ -3,6 +3,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { contentSecurityPolicy } from '../../security-headers';
 import { ABORT_INCOMPLETE_UPLOADS, privateBucket } from './private-bucket';
 
 export interface StaticSiteProps {
@@ -64,7 +65,6 @@ export class StaticSite extends Construct {
       lifecycleRules: [ABORT_INCOMPLETE_UPLOADS],
     });
 
-    const connectSrc = ["'self'", ...(props.connectSources ?? [])].join(' ');
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Security headers of the headshot studio web app',
       securityHeadersBehavior: {
@@ -73,19 +73,7 @@ export class StaticSite extends Construct {
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data: blob:",
-            "font-src 'self'",
-            `connect-src ${connectSrc}`,
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-            'upgrade-insecure-requests',
-          ].join('; '),
+          contentSecurityPolicy: contentSecurityPolicy({ connectSources: props.connectSources ?? [], upgradeInsecureRequests: true }),
           override: true,
         },
       },
