@@ -13,6 +13,12 @@ import { StartupError } from './processes';
  */
 async function main(): Promise<void> {
   const started = Date.now();
+  // aws-local-stepfunctions uses Promise.withResolvers (Node 22+); `npm start` runs the project's pinned Node 24.
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    console.error(`\nThe local cloud needs Node.js 22 or newer; this is ${process.version}. Start it with \`npm start\`, which uses the project's own Node.js 24 from node_modules.\n`);
+    process.exit(1);
+  }
   const { values } = parseArgs({
     options: {
       'data-dir': { type: 'string', default: `${LOCAL_DIR}/data` },

@@ -45,7 +45,8 @@ export class SiteContent extends Construct {
     logGroup.grantWrite(role);
 
     this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
-      sources: [s3deploy.Source.asset(props.assetDir), s3deploy.Source.jsonData('config.json', props.config)],
+      // Source maps stay out of the public site; they are for local debugging.
+      sources: [s3deploy.Source.asset(props.assetDir, { exclude: ['*.map'] }), s3deploy.Source.jsonData('config.json', props.config)],
       destinationBucket: site.bucket,
       distribution: site.distribution,
       distributionPaths: ['/*'],
