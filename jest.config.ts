@@ -5,7 +5,7 @@ import type { Config } from 'jest';
 const transform: Config['transform'] = {
   '^.+\\.[tj]sx?$': [
     'ts-jest',
-    { isolatedModules: true, tsconfig: { rootDir: __dirname, module: 'commonjs', allowJs: true, esModuleInterop: true, ignoreDeprecations: '6.0' } },
+    { tsconfig: { isolatedModules: true, rootDir: __dirname, module: 'commonjs', allowJs: true, esModuleInterop: true, ignoreDeprecations: '6.0' } },
   ],
 };
 // middy ships ES modules only; let ts-jest turn them into CommonJS for the tests.
