@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { NO_BUNDLING } from './support';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -15,7 +16,6 @@ import { SiteContent } from '../../infra/lib/constructs/site-content';
 import { StaticSite } from '../../infra/lib/constructs/static-site';
 import { Workflow } from '../../infra/lib/constructs/workflow';
 
-const NO_BUNDLING = { context: { 'aws:cdk:bundling-stacks': [] } };
 
 function stackWithResources() {
   const app = new App(NO_BUNDLING);

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../infra/lib/app';
+import { testApp } from './support';
 
-/** Skips esbuild: cdk-nag reads the construct tree, not the bundles. */
-const NO_BUNDLING = { context: { 'aws:cdk:bundling-stacks': [] } };
 
 interface ValidationReport {
   pluginReports: { pluginName?: string; summary?: { status?: string }; violations?: unknown[]; conclusion?: unknown }[];
@@ -27,9 +25,9 @@ function acknowledgementsUnder(root: IConstruct): { path: string; id: string; re
 }
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it('pass for the dev stage with no unacknowledged finding', () => {
+  it('pass for the dev stage with no unacknowledged finding', async () => {
     // Prepare
-    const { app } = buildApp({ stage: 'dev' }, NO_BUNDLING);
+    const { app } = await testApp({ stage: 'dev' });
     // Act: synthesis throws with the report when any finding is not acknowledged
     const assembly = app.synth();
     // Assess
@@ -37,21 +35,21 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
   });
 
-  it('pass for the prod stage (Plus plan, retained data) with no unacknowledged finding', () => {
-    const { app } = buildApp({ stage: 'prod', alarmEmail: 'ops@example.com' }, NO_BUNDLING);
+  it('pass for the prod stage (Plus plan, retained data) with no unacknowledged finding', async () => {
+    const { app } = await testApp({ stage: 'prod', alarmEmail: 'ops@example.com' });
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('fail synthesis when a resource breaks a rule', () => {
+  it('fail synthesis when a resource breaks a rule', async () => {
     // Prepare: a bucket without access logs, TLS-only policy or public access block
-    const { app, stacks } = buildApp({ stage: 'dev' }, NO_BUNDLING);
+    const { app, stacks } = await testApp({ stage: 'dev' });
     new s3.Bucket(stacks.service, 'CarelessBucket');
     // Act / Assess
     expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
   });
 
-  it('are acknowledged only finding by finding, each with a reason', () => {
-    const { app } = buildApp({ stage: 'dev' }, NO_BUNDLING);
+  it('are acknowledged only finding by finding, each with a reason', async () => {
+    const { app } = await testApp({ stage: 'dev' });
     const acknowledgements = acknowledgementsUnder(app);
     expect(acknowledgements.length).toBeGreaterThan(0);
     for (const ack of acknowledgements) {
@@ -62,8 +60,8 @@ describe('cdk-nag AwsSolutions checks', () => {
     }
   });
 
-  it('acknowledge nothing at app or stack level', () => {
-    const { app, stacks } = buildApp({ stage: 'dev' }, NO_BUNDLING);
+  it('acknowledge nothing at app or stack level', async () => {
+    const { app, stacks } = await testApp({ stage: 'dev' });
     const broad = acknowledgementsUnder(app).filter((ack) => [app.node.path, ...Object.values(stacks).map((s) => s.node.path)].includes(ack.path));
     expect(broad).toEqual([]);
   });

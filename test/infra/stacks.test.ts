@@ -1,15 +1,14 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { ENV, FUNCTIONS, ROUTES, routeKey, STATE_MACHINES, TABLE } from '../../infra/catalogue';
-import { buildApp, type StudioStacks } from '../../infra/lib/app';
+import type { StudioStacks } from '../../infra/lib/app';
+import { testApp } from './support';
 import { placeholdersOf } from '../../infra/lib/constructs/workflow';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized CloudFormation JSON is untyped
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 type Tag = { Key: string; Value: string };
 
-/** Skips esbuild: templates are the same apart from asset hashes; `npm run synth` and the parity test bundle for real. */
-const NO_BUNDLING = { context: { 'aws:cdk:bundling-stacks': [] } };
 
 const tagsOf = (r: Resource): Tag[] => (r.Properties.Tags as Tag[] | undefined) ?? [];
 const tag = (r: Resource, key: string) => tagsOf(r).find((t) => t.Key === key)?.Value;
@@ -30,9 +29,9 @@ describe('studio stacks', () => {
     return found[1];
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // Prepare
-    ({ stacks } = buildApp({ stage: 'test', removalPolicy: 'retain' }, NO_BUNDLING));
+    ({ stacks } = await testApp({ stage: 'test', removalPolicy: 'retain' }));
     // Act
     stateful = Template.fromStack(stacks.stateful);
     auth = Template.fromStack(stacks.auth);
