@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
+import { execFileSync } from 'node:child_process';
 import type { OrderView } from '../../shared/orders';
 import { demoUser, eventually, signIn, startLocalCloud, type RunningCloud } from '../support/local-cloud';
 
@@ -186,7 +187,10 @@ describe('walking skeleton on the local cloud', () => {
   describe('restart', () => {
     it('keeps orders and users across a restart on the same data folder', async () => {
       const before = (await call(customer, 'GET', '/orders')).body.orders as OrderView[];
+      expect(processesUsing(cloud.dataDir).length).toBeGreaterThan(0);
       await cloud.stop();
+      // Ctrl-C (SIGINT) stopped every service it started: nothing still runs on this data folder.
+      await eventually(async () => (processesUsing(cloud.dataDir).length === 0 ? true : undefined), 10_000, 'the services to stop');
 
       cloud = await startLocalCloud({ dataDir: cloud.dataDir });
       customer = await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'customer'));
@@ -198,3 +202,10 @@ describe('walking skeleton on the local cloud', () => {
     });
   });
 });
+
+/** Command lines of running processes that mention `dir` (DynamoDB Local's -dbPath, the cloud's --data-dir). */
+function processesUsing(dir: string): string[] {
+  return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(dir) && !line.startsWith('ps '));
+}
