@@ -186,19 +186,28 @@ describe('walking skeleton on the local cloud', () => {
 
   describe('restart', () => {
     it('keeps orders and users across a restart on the same data folder', async () => {
+      // Prepare: a confirmed order of its own
+      const created = await call(customer, 'POST', '/orders', { styles: ['creative-colour'] });
+      const orderId = created.body.orderId as string;
+      await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
+      await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'confirm' });
+      await waitForExecution(orderId, 'SUCCEEDED');
       const before = (await call(customer, 'GET', '/orders')).body.orders as OrderView[];
       expect(processesUsing(cloud.dataDir).length).toBeGreaterThan(0);
+
+      // Act
       await cloud.stop();
       // Ctrl-C (SIGINT) stopped every service it started: nothing still runs on this data folder.
       await eventually(async () => (processesUsing(cloud.dataDir).length === 0 ? true : undefined), 10_000, 'the services to stop');
-
       cloud = await startLocalCloud({ dataDir: cloud.dataDir });
       customer = await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'customer'));
 
+      // Assess
       const after = (await call(customer, 'GET', '/orders')).body.orders as OrderView[];
       expect(after.map((o) => o.orderId)).toEqual(before.map((o) => o.orderId));
-      const confirmed = after.find((o) => o.status === 'CONFIRMED');
-      expect(confirmed).toBeDefined();
+      const order = await getOrder(orderId);
+      expect(order.status).toBe('CONFIRMED');
+      expect(order.execution?.status).toBe('SUCCEEDED');
     });
   });
 });
