@@ -15,6 +15,17 @@ export default tseslint.config(
     },
   },
   {
+    // zod comes through shared/validation (zod/mini, English messages, tree-shakeable).
+    files: ['**/*.ts'],
+    ignores: ['shared/validation.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^zod(/|$)', message: "Import schemas as `import * as z from '…/shared/validation'`: it keeps bundles small and messages in English." }] },
+      ],
+    },
+  },
+  {
     // Functions log through the Powertools logger only.
     files: ['functions/**/*.ts'],
     rules: { 'no-console': 'error' },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './validation';
 import { STYLE_IDS, styleById } from './styles';
 
 /** Every state an order can be in, in pipeline order. */
@@ -21,26 +21,26 @@ export const MAX_STYLES_PER_ORDER = 5;
 export const BATCH_SIZE = 3;
 export const IMAGES_PER_STYLE = 6;
 
-export const createOrderSchema = z
-  .object({
-    styles: z
-      .array(z.enum(STYLE_IDS, { error: (issue) => `Unknown style "${String(issue.input)}". Choose from: ${STYLE_IDS.join(', ')}` }))
-      .min(1, 'Pick at least one style')
-      .max(MAX_STYLES_PER_ORDER, `Pick at most ${MAX_STYLES_PER_ORDER} styles`)
-      .refine((ids) => new Set(ids).size === ids.length, 'Each style may be picked once'),
-    note: z.string().trim().max(500, 'Keep the note under 500 characters').optional(),
-  })
-  .strict();
+export const createOrderSchema = z.strictObject({
+  styles: z
+    .array(z.enum(STYLE_IDS, { error: (issue) => `Unknown style "${String(issue.input)}". Choose from: ${STYLE_IDS.join(', ')}` }))
+    .check(
+      z.minLength(1, 'Pick at least one style'),
+      z.maxLength(MAX_STYLES_PER_ORDER, `Pick at most ${MAX_STYLES_PER_ORDER} styles`),
+      z.refine((ids) => new Set(ids).size === ids.length, 'Each style may be picked once'),
+    ),
+  note: z.optional(z.string().check(z.trim(), z.maxLength(500, 'Keep the note under 500 characters'))),
+});
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 
 export const decisionSchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('confirm') }).strict(),
-  z
-    .object({
-      decision: z.literal('reject'),
-      reason: z.string().trim().min(3, 'Tell the customer why (at least 3 characters)').max(500, 'Keep the reason under 500 characters'),
-    })
-    .strict(),
+  z.strictObject({ decision: z.literal('confirm') }),
+  z.strictObject({
+    decision: z.literal('reject'),
+    reason: z
+      .string()
+      .check(z.trim(), z.minLength(3, 'Tell the customer why (at least 3 characters)'), z.maxLength(500, 'Keep the reason under 500 characters')),
+  }),
 ]);
 export type Decision = z.infer<typeof decisionSchema>;
 
@@ -107,9 +107,4 @@ export function isTerminal(status: OrderStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-/** Turns zod issues into one sentence a person can act on. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
+export { describeIssues } from './validation';

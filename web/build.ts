@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 
 /**
  * Builds the static web app into `web/dist/`: the bundled `app.js` (with its
@@ -38,7 +38,6 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [withoutZodLocales],
   });
 
   const css = await readFile(join(WEB_DIR, 'src', 'styles.css'));
@@ -61,23 +60,6 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<void> {
     }
   }
 }
-
-/**
- * zod re-exports all of its ~45 message locales as a namespace (`z.locales`),
- * and esbuild keeps a namespace whole once it is materialised: about 260 kB
- * of translations the app never uses. The app speaks English, which zod
- * registers by importing its `en` locale directly, so the locale index is
- * replaced by an empty module in the browser bundle.
- */
-const withoutZodLocales: Plugin = {
-  name: 'without-zod-locales',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
-  },
-};
 
 function shortHash(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex').slice(0, 10);

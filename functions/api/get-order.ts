@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from '../../shared/validation';
 import { ddb, sfnClient } from '../lib/clients';
 import { requireEnv } from '../lib/env';
 import { apiHandler, HttpError, json } from '../lib/http';

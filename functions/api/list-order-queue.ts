@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../shared/validation';
 import { ORDER_STATUSES } from '../../shared/orders';
 import { ddb } from '../lib/clients';
 import { requireEnv } from '../lib/env';
@@ -7,9 +7,10 @@ import { OrderStore, toView } from '../lib/order-store';
 
 const store = new OrderStore(ddb(), requireEnv('tableName'));
 
-const statusSchema = z
-  .enum(ORDER_STATUSES, { error: `status must be one of: ${ORDER_STATUSES.join(', ')}` })
-  .default('PENDING_EDITOR_CONFIRMATION');
+const statusSchema = z._default(
+  z.enum(ORDER_STATUSES, { error: `status must be one of: ${ORDER_STATUSES.join(', ')}` }),
+  'PENDING_EDITOR_CONFIRMATION',
+);
 
 /** GET /admin/orders?status=… — the admin queue, newest first (admins only, via the route table). */
 export const handler = apiHandler(async (event) => {

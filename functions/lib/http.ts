@@ -5,8 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { ZodError, type ZodType } from 'zod';
-import { describeIssues } from '../../shared/orders';
+import { describeIssues, ValidationError, type ZodMiniType } from '../../shared/validation';
 import { ROUTES, routeKey } from '../../infra/catalogue';
 import { logger } from './logger';
 
@@ -54,7 +53,7 @@ export function callerOf(event: ApiEvent): Caller {
 }
 
 /** Parses and validates a JSON body, answering 4xx with a message a person can act on. */
-export function parseBody<T>(event: ApiEvent, schema: ZodType<T>): T {
+export function parseBody<T>(event: ApiEvent, schema: ZodMiniType<T>): T {
   if (!event.body) throw new HttpError(400, 'The request needs a JSON body.');
   const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
   if (!contentType.toLowerCase().startsWith('application/json')) {
@@ -92,7 +91,7 @@ function requireRouteGroup(event: ApiEvent): Caller {
 
 function toResponse(error: unknown): ApiResult {
   if (error instanceof HttpError) return json(error.statusCode, { message: error.message });
-  if (error instanceof ZodError) return json(400, { message: describeIssues(error) });
+  if (error instanceof ValidationError) return json(400, { message: describeIssues(error) });
   logger.error('Unhandled error', error as Error);
   return json(500, { message: 'Something went wrong on our side. Please try again in a minute.' });
 }

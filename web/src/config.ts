@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from '../../shared/validation';
 import type { WebConfig } from '../config';
 
 const configSchema = z.object({
-  apiUrl: z.string().min(1),
-  region: z.string().min(1),
-  cognitoEndpoint: z.string().min(1),
-  userPoolClientId: z.string().min(1),
+  apiUrl: z.string().check(z.minLength(1)),
+  region: z.string().check(z.minLength(1)),
+  cognitoEndpoint: z.string().check(z.minLength(1)),
+  userPoolClientId: z.string().check(z.minLength(1)),
 });
 
 /** Fetches `/config.json`, written next to the site by CDK on AWS and served by the local cloud. */

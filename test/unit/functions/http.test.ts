@@ -1,5 +1,5 @@
 import '../helpers/env';
-import { z } from 'zod';
+import * as z from '../../../shared/validation';
 import { handler as getMe } from '../../../functions/api/get-me';
 import { handler as listOrderQueue } from '../../../functions/api/list-order-queue';
 import { HttpError, parseBody, parseGroups } from '../../../functions/lib/http';
@@ -63,7 +63,7 @@ describe('Function: parseGroups', () => {
 });
 
 describe('Function: parseBody', () => {
-  const schema = z.object({ name: z.string() }).strict();
+  const schema = z.strictObject({ name: z.string() });
 
   it('returns the parsed and validated JSON body', () => {
     // Prepare

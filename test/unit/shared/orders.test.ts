@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from '../../../shared/validation';
+import type { ValidationError } from '../../../shared/validation';
 import {
   BATCH_SIZE,
   createOrderSchema,
@@ -13,7 +14,7 @@ import {
 import { STYLE_IDS, STYLES } from '../../../shared/styles';
 
 /** The messages of a failed parse, so each test can name the one it expects. */
-function messagesOf(result: { success: boolean; error?: z.ZodError }): string[] {
+function messagesOf(result: { success: boolean; error?: ValidationError }): string[] {
   return result.error?.issues.map((issue) => issue.message) ?? [];
 }
 
@@ -280,7 +281,7 @@ describe('Function: describeIssues', () => {
 
   it('leaves a message without a path as it is', () => {
     // Prepare
-    const result = z.string().min(3, 'Too short').safeParse('ab');
+    const result = z.string().check(z.minLength(3, 'Too short')).safeParse('ab');
 
     // Act
     const sentence = describeIssues(result.error!);
