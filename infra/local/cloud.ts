@@ -95,6 +95,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const { root, dataDir, ports, log } = options;
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
@@ -105,7 +106,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       if (!stopping) crash(`${service} stopped unexpectedly (code ${code ?? signal}).`);
     });
   };
-  let stopping = false;
 
   try {
     assertJava();
