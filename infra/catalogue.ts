@@ -189,6 +189,26 @@ export const GROUPS = [
   { name: 'artists', description: 'Review, retouch and approve generated images' },
 ] as const;
 
+/** `${Name}` placeholders of an ASL document (the syntax of CloudFormation DefinitionSubstitutions). */
+export function placeholdersOf(definition: string): string[] {
+  return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]))].sort();
+}
+
+/**
+ * Fails unless the placeholders of a state machine's ASL are exactly the
+ * substitutions its catalogue entry declares. CDK and the local cloud both
+ * check this before they run a definition.
+ */
+export function assertSubstitutions(spec: StateMachineSpec, definition: string): void {
+  const placeholders = placeholdersOf(definition);
+  const substituted = Object.keys(spec.functionArns).sort();
+  if (placeholders.join() !== substituted.join()) {
+    throw new Error(
+      `${spec.id}: placeholders in ${spec.definitionFile} (${placeholders.join(', ')}) differ from the catalogue's functionArns (${substituted.join(', ')}).`,
+    );
+  }
+}
+
 export function functionById(id: string): FunctionSpec {
   const spec = FUNCTIONS.find((f) => f.id === id);
   if (!spec) throw new Error(`No function "${id}" in the catalogue`);

@@ -19,7 +19,7 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import S3rver from 's3rver';
-import { ENV, GROUPS, STATE_MACHINES, TABLE } from '../catalogue';
+import { assertSubstitutions, ENV, GROUPS, STATE_MACHINES, TABLE } from '../catalogue';
 import { LocalApi } from './api';
 import type { DemoUser, LocalEndpoints } from './endpoints';
 import { LocalFunctions } from './functions';
@@ -264,6 +264,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 export function registerStateMachines(root: string, sfn: LocalStepFunctions, functions: LocalFunctions): void {
   for (const spec of STATE_MACHINES) {
     let text = readFileSync(join(root, spec.definitionFile), 'utf8');
+    assertSubstitutions(spec, text);
     for (const [placeholder, functionId] of Object.entries(spec.functionArns)) {
       text = text.split(`\${${placeholder}}`).join(functions.arn(functionId));
     }

@@ -87,10 +87,8 @@ export class LocalStepFunctions {
     return `arn:aws:states:${this.options.region}:${this.options.accountId}:stateMachine:${name}`;
   }
 
-  /** Registers a state machine from its ASL text with placeholders already substituted, and its execution timeout. */
+  /** Registers a state machine from its ASL text, placeholders already substituted (see registerStateMachines), and its execution timeout. */
   register(name: string, definitionText: string, timeoutSeconds?: number): string {
-    const leftover = definitionText.match(/\$\{[A-Za-z0-9]+\}/g);
-    if (leftover) throw new Error(`State machine ${name} has unsubstituted placeholders: ${leftover.join(', ')}`);
     const definition = JSON.parse(definitionText) as AslDefinition;
     // CDK writes the state machine's timeout into the definition; do the same.
     if (timeoutSeconds !== undefined) definition.TimeoutSeconds = timeoutSeconds;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ENV, FUNCTIONS, STATE_MACHINES } from '../../infra/catalogue';
+import { ENV, FUNCTIONS, placeholdersOf, STATE_MACHINES } from '../../infra/catalogue';
 import { buildApp } from '../../infra/lib/app';
 import { LocalApi } from '../../infra/local/api';
 import { ACCOUNT, REGION, registerStateMachines } from '../../infra/local/cloud';
@@ -96,8 +96,7 @@ describe('parity between the synthesized template and the local runtime', () => 
   it('substitutes every placeholder of every ASL file, and only those', () => {
     for (const spec of STATE_MACHINES) {
       const text = readFileSync(join(ROOT, spec.definitionFile), 'utf8');
-      const placeholders = [...new Set([...text.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m) => m[1]))].sort();
-      expect(placeholders).toEqual(Object.keys(spec.functionArns).sort());
+      expect(placeholdersOf(text)).toEqual(Object.keys(spec.functionArns).sort());
       expect(JSON.stringify(sfn.definitions()[spec.id])).not.toMatch(/\$\{/);
     }
   });

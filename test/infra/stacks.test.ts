@@ -1,9 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
-import { ENV, FUNCTIONS, ROUTES, routeKey, STATE_MACHINES, TABLE } from '../../infra/catalogue';
+import { ENV, FUNCTIONS, placeholdersOf, ROUTES, routeKey, STATE_MACHINES, TABLE } from '../../infra/catalogue';
 import type { StudioStacks } from '../../infra/lib/app';
 import { testApp } from './support';
-import { placeholdersOf } from '../../infra/lib/constructs/workflow';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized CloudFormation JSON is untyped
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENV, FUNCTIONS, functionById, GROUPS, ROUTES, routeKey, STATE_MACHINES } from '../../infra/catalogue';
+import { assertSubstitutions, ENV, FUNCTIONS, functionById, GROUPS, placeholdersOf, ROUTES, routeKey, STATE_MACHINES, type StateMachineSpec } from '../../infra/catalogue';
 import { TEST_ENV } from './helpers/env';
 
 const ROOT = join(__dirname, '..', '..');
@@ -127,6 +127,26 @@ describe('Catalogue', () => {
       // Assess
       expect(new Set(ids).size).toBe(ids.length);
       for (const id of ids) expect(id).toMatch(PASCAL_CASE);
+    });
+  });
+
+  describe('state machine substitutions (checked by CDK and the local cloud alike)', () => {
+    const spec: StateMachineSpec = { id: 'Test', definitionFile: 'test.asl.json', functionArns: { RunFunctionArn: 'Run' }, timeoutSeconds: 60 };
+
+    it('lists each placeholder once, sorted', () => {
+      expect(placeholdersOf('${B} ${A} ${B} $notOne {C}')).toEqual(['A', 'B']);
+    });
+
+    it('accepts a definition whose placeholders are exactly the substitutions', () => {
+      expect(() => assertSubstitutions(spec, '{"FunctionName": "${RunFunctionArn}"}')).not.toThrow();
+    });
+
+    it('refuses a placeholder the catalogue does not substitute', () => {
+      expect(() => assertSubstitutions(spec, '"${RunFunctionArn}" "${OtherFunctionArn}"')).toThrow(/OtherFunctionArn/);
+    });
+
+    it('refuses a substitution the definition never uses', () => {
+      expect(() => assertSubstitutions(spec, '{"FunctionName": "arn:aws:lambda:us-east-1:1:function:Run"}')).toThrow(/differ from the catalogue/);
     });
   });
 });

@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { StateMachineSpec } from '../../catalogue';
+import { assertSubstitutions, type StateMachineSpec } from '../../catalogue';
 import { REPO_ROOT } from '../config';
 import { acknowledgeStarResource } from './nag';
 
@@ -32,11 +32,6 @@ export interface WorkflowProps {
   readonly repoRoot?: string;
 }
 
-/** `${Name}` placeholders of an ASL document (the syntax of CloudFormation DefinitionSubstitutions). */
-export function placeholdersOf(definition: string): string[] {
-  return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]))].sort();
-}
-
 /**
  * A Standard state machine defined by one `statemachines/*.asl.json` file,
  * the same file the local runtime executes. CloudFormation substitutes each
@@ -59,13 +54,7 @@ export class Workflow extends Construct {
     const file = path.join(props.repoRoot ?? REPO_ROOT, spec.definitionFile);
     const raw = readFileSync(file, 'utf8');
 
-    const placeholders = placeholdersOf(raw);
-    const substituted = Object.keys(spec.functionArns).sort();
-    if (placeholders.join() !== substituted.join()) {
-      throw new Error(
-        `${spec.id}: placeholders in ${spec.definitionFile} (${placeholders.join(', ')}) differ from the catalogue's functionArns (${substituted.join(', ')}).`,
-      );
-    }
+    assertSubstitutions(spec, raw);
     const functions = Object.entries(spec.functionArns).map(([placeholder, functionId]) => {
       const fn = props.functions.get(functionId);
       if (!fn) throw new Error(`${spec.id}: \${${placeholder}} names function "${functionId}", which was not created.`);
