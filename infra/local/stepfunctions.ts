@@ -98,8 +98,11 @@ export class LocalStepFunctions {
       overrides[stateName] = this.taskOverride(name, stateName, state);
     }
     const arn = this.stateMachineArn(name);
-    // The interpreter annotates the object it is given; keep the definition as registered.
-    this.machines.set(arn, { arn, name, definition, overrides, stateMachine: new StateMachine(structuredClone(definition) as never) });
+    // The interpreter annotates the object it is given, so it gets its own copy. A JSON copy, not
+    // structuredClone: the interpreter only expands Parameters objects whose prototype is its own
+    // realm's Object.prototype, which structuredClone's objects lack inside a VM context (Jest).
+    const copy = JSON.parse(JSON.stringify(definition)) as AslDefinition;
+    this.machines.set(arn, { arn, name, definition, overrides, stateMachine: new StateMachine(copy as never) });
     return arn;
   }
 
