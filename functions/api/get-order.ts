@@ -1,4 +1,5 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { isTerminal } from '../../shared/orders';
 import * as z from '../../shared/validation';
 import { ddb, sfnClient } from '../lib/clients';
 import { requireEnv } from '../lib/env';
@@ -14,7 +15,7 @@ export const orderIdSchema = z.uuid({ error: 'The order ID in the path is not a 
 export const handler = apiHandler(async (event, caller) => {
   const parsed = orderIdSchema.safeParse(event.pathParameters?.orderId);
   if (!parsed.success) throw new HttpError(400, parsed.error.issues[0].message);
-  const order = await store.get(parsed.data);
+  let order = await store.get(parsed.data);
   // Someone else's order answers 404, not 403, so order IDs cannot be probed.
   if (!order || (order.customerId !== caller.sub && !caller.groups.includes('admins'))) {
     throw new HttpError(404, 'No such order.');
@@ -25,6 +26,11 @@ export const handler = apiHandler(async (event, caller) => {
       ? sfnClient().send(new DescribeExecutionCommand({ executionArn: order.executionArn }))
       : Promise.resolve(undefined),
   ]);
+  // The pipeline records an order's end before its execution ends. If the execution ended after the
+  // order was read, read the order again, so a finished execution never shows beside a stale status.
+  if (execution && execution.status !== 'RUNNING' && !isTerminal(order.status)) {
+    order = (await store.get(order.orderId)) ?? order;
+  }
   return json(200, {
     ...toView(order),
     plans,

@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../../functions/api/get-order';
 import { TEST_ENV } from '../../helpers/env';
 import { adminClaims, type Claims, invoke, makeEvent, OTHER_CUSTOMER_SUB } from '../../helpers/events';
+import type { OrderView } from '../../../../shared/orders';
 import { EXECUTION_ARN, ORDER_ID, orderItem, PLAN_ITEMS, PLANS } from '../../helpers/orders';
 
 const getOrder = (orderId: string, claims?: Claims) =>
@@ -135,6 +136,30 @@ describe('Function: GetOrder', () => {
       startedAt: '2030-01-01T00:00:01.000Z',
       stoppedAt: '2030-01-08T00:00:01.000Z',
     });
+  });
+
+  it('reads the order again when its execution ended after the first read', async () => {
+    // Prepare: the first read still sees the gate; by the time the execution is described it has failed.
+    ddbMock
+      .on(GetCommand)
+      .resolvesOnce({ Item: orderItem({ status: 'PENDING_EDITOR_CONFIRMATION' }) })
+      .resolves({ Item: orderItem({ status: 'REJECTED', failureReason: 'Too dark' }) });
+    sfnMock.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN, stateMachineArn: TEST_ENV.ORDER_PIPELINE_ARN, status: 'FAILED', startDate: new Date() });
+
+    // Act
+    const response = await invoke<OrderView>(handler, getOrder(ORDER_ID));
+
+    // Assess
+    expect(ddbMock).toHaveReceivedCommandTimes(GetCommand, 2);
+    expect(response.body).toMatchObject({ status: 'REJECTED', failureReason: 'Too dark', execution: { status: 'FAILED' } });
+  });
+
+  it('reads the order once while its execution is still running', async () => {
+    // Act
+    await invoke(handler, getOrder(ORDER_ID));
+
+    // Assess
+    expect(ddbMock).toHaveReceivedCommandTimes(GetCommand, 1);
   });
 
   it('skips the execution status when the order has no execution yet', async () => {
