@@ -10,7 +10,14 @@ const transform: Config['transform'] = {
 };
 // middy ships ES modules only; let ts-jest turn them into CommonJS for the tests.
 const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
-const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+// The package.json `imports` aliases (#lib/…, #shared/…), which Node, tsx, esbuild and tsc resolve on their own.
+const moduleNameMapper: Config['moduleNameMapper'] = {
+  '^#lib/(.*)$': '<rootDir>/functions/lib/$1',
+  '^#functions/(.*)$': '<rootDir>/functions/$1',
+  '^#shared/(.*)$': '<rootDir>/shared/$1',
+  '^#catalogue/(.*)$': '<rootDir>/infra/catalogue/$1',
+};
+const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 const config: Config = {
   projects: [

@@ -21,7 +21,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, version as esbuildVersion, type BuildOptions, type Metafile } from 'esbuild';
 import { BUNDLING } from '../infra/bundling';
-import { ENV, FUNCTIONS, type EnvKey } from '../infra/catalogue';
+import { FUNCTIONS, type FunctionSpec, RESOURCES } from '../infra/catalogue';
+import { bindLocally } from '../infra/local/binders';
 import {
   BASELINE_DESCRIPTION,
   BASELINE_FILE,
@@ -36,13 +37,10 @@ const DEFAULT_ROUNDS = 15;
 const SAMPLE_TIMEOUT_MS = 60_000;
 const TOP_INPUTS = 5;
 
-/** Dummy values for the variables functions read at module scope (see functions/lib/env.ts). */
-const DUMMY_ENV: Record<EnvKey, string> = {
-  tableName: 'headshot-bench-table',
-  uploadsBucket: 'headshot-bench-uploads',
-  outputsBucket: 'headshot-bench-outputs',
-  orderPipelineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderPipeline',
-};
+/** Values for the variables functions read at module scope, derived from their grants (see functions/lib/env.ts). */
+function grantedEnv(spec: FunctionSpec): Record<string, string> {
+  return bindLocally(spec, RESOURCES, { region: 'us-east-1', accountId: '123456789012', prefix: 'headshot-bench', userPoolId: 'us-east-1_bench' }).env;
+}
 
 interface Target {
   readonly id: string;
@@ -130,7 +128,7 @@ function esbuildOptions(): BuildOptions {
 }
 
 /** What the Lambda runtime gives every function, plus the variables the function itself declares. */
-function lambdaEnv(id: string, memoryMb: number, keys: readonly EnvKey[]): NodeJS.ProcessEnv {
+function lambdaEnv(id: string, memoryMb: number, granted: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     TZ: ':UTC',
@@ -142,8 +140,7 @@ function lambdaEnv(id: string, memoryMb: number, keys: readonly EnvKey[]): NodeJ
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
     POWERTOOLS_SERVICE_NAME: 'headshot-studio',
   };
-  for (const key of keys) env[ENV[key]] = DUMMY_ENV[key];
-  return env;
+  return { ...env, ...granted };
 }
 
 // ---------------------------------------------------------------------------
@@ -270,7 +267,7 @@ async function main(): Promise<number> {
         capability: '—',
         entry: `(generated) ${BASELINE_DESCRIPTION}`,
         entryPath: baselineEntry,
-        env: lambdaEnv(BASELINE_ID, 512, []),
+        env: lambdaEnv(BASELINE_ID, 512, {}),
         isBaseline: true,
       },
       ...FUNCTIONS.map((spec) => ({
@@ -278,7 +275,7 @@ async function main(): Promise<number> {
         capability: spec.capability,
         entry: spec.entry,
         entryPath: path.join(root, spec.entry),
-        env: lambdaEnv(spec.id, spec.memoryMb, spec.env),
+        env: lambdaEnv(spec.id, spec.memoryMb, grantedEnv(spec)),
         isBaseline: false,
       })),
     ];

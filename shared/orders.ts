@@ -1,4 +1,5 @@
 import * as z from './validation';
+import { hasControlCharacters } from './validation';
 import { STYLE_IDS, styleById } from './styles';
 
 /** Every state an order can be in, in pipeline order. */
@@ -21,6 +22,11 @@ export const MAX_STYLES_PER_ORDER = 5;
 export const BATCH_SIZE = 3;
 export const IMAGES_PER_STYLE = 6;
 
+/** Free text shown to another person refuses control characters (see shared/validation). */
+function noControlCharacters(what: string) {
+  return z.refine<string>((text) => !hasControlCharacters(text), `${what} contains control characters; type it again as plain text`);
+}
+
 export const createOrderSchema = z.strictObject({
   styles: z
     .array(z.enum(STYLE_IDS, { error: (issue) => `Unknown style "${String(issue.input)}". Choose from: ${STYLE_IDS.join(', ')}` }))
@@ -29,7 +35,7 @@ export const createOrderSchema = z.strictObject({
       z.maxLength(MAX_STYLES_PER_ORDER, `Pick at most ${MAX_STYLES_PER_ORDER} styles`),
       z.refine((ids) => new Set(ids).size === ids.length, 'Each style may be picked once'),
     ),
-  note: z.optional(z.string().check(z.trim(), z.maxLength(500, 'Keep the note under 500 characters'))),
+  note: z.optional(z.string().check(z.trim(), z.maxLength(500, 'Keep the note under 500 characters'), noControlCharacters('The note'))),
 });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 
@@ -39,40 +45,51 @@ export const decisionSchema = z.discriminatedUnion('decision', [
     decision: z.literal('reject'),
     reason: z
       .string()
-      .check(z.trim(), z.minLength(3, 'Tell the customer why (at least 3 characters)'), z.maxLength(500, 'Keep the reason under 500 characters')),
+      .check(
+        z.trim(),
+        z.minLength(3, 'Tell the customer why (at least 3 characters)'),
+        z.maxLength(500, 'Keep the reason under 500 characters'),
+        noControlCharacters('The reason'),
+      ),
   }),
 ]);
 export type Decision = z.infer<typeof decisionSchema>;
 
-export interface TimelineEntry {
-  readonly status: OrderStatus;
-  readonly at: string;
-  readonly detail?: string;
-}
+export const timelineEntrySchema = z.object({
+  status: z.enum(ORDER_STATUSES),
+  at: z.string(),
+  detail: z.optional(z.string()),
+});
+export type TimelineEntry = z.output<typeof timelineEntrySchema>;
+
+export const stylePlanSchema = z.object({
+  styleId: z.string(),
+  position: z.number(),
+  prompt: z.string(),
+  images: z.number(),
+  batches: z.number(),
+});
+export type StylePlan = z.output<typeof stylePlanSchema>;
 
 /** An order as the API returns it (the task token never leaves the backend). */
-export interface OrderView {
-  readonly orderId: string;
-  readonly customerId: string;
-  readonly customerEmail?: string;
-  readonly status: OrderStatus;
-  readonly styles: readonly string[];
-  readonly note?: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly timeline: readonly TimelineEntry[];
-  readonly failureReason?: string;
-  readonly plans?: readonly StylePlan[];
-  readonly execution?: { readonly status: string; readonly startedAt?: string; readonly stoppedAt?: string };
-}
-
-export interface StylePlan {
-  readonly styleId: string;
-  readonly position: number;
-  readonly prompt: string;
-  readonly images: number;
-  readonly batches: number;
-}
+export const orderViewSchema = z.object({
+  orderId: z.string(),
+  customerId: z.string(),
+  /** Recorded by orders placed before the API accepted access tokens. */
+  customerEmail: z.optional(z.string()),
+  status: z.enum(ORDER_STATUSES),
+  styles: z.array(z.string()),
+  note: z.optional(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  timeline: z.array(timelineEntrySchema),
+  failureReason: z.optional(z.string()),
+  /** Admin detail: the plan of each style. */
+  plans: z.optional(z.array(stylePlanSchema)),
+  /** Admin detail: the pipeline execution. */
+  execution: z.optional(z.object({ status: z.string(), startedAt: z.optional(z.string()), stoppedAt: z.optional(z.string()) })),
+});
+export type OrderView = z.output<typeof orderViewSchema>;
 
 /** Plans the generation work for one style: the prompt and how many batches of {@link BATCH_SIZE}. */
 export function planStyle(styleId: string, position: number): StylePlan {

@@ -23,3 +23,15 @@ export function describeIssues(error: { readonly issues: readonly { readonly pat
     .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
     .join('; ');
 }
+
+/**
+ * C0/C1 control characters (tab, line feed and carriage return excepted) and
+ * the bidirectional overrides that can disguise text shown to another person.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/** Whether a string carries characters free text must not (see {@link CONTROL_CHARACTERS}). */
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL_CHARACTERS.test(text);
+}

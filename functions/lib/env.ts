@@ -1,11 +1,12 @@
-import { ENV, type EnvKey } from '../../infra/catalogue';
+import { RESOURCES, type ResourceId } from '#catalogue/resources';
 
 /**
- * Reads a required environment variable once, failing the cold start loudly
- * when it is missing (a deployment bug, never a user error).
+ * Reads the name (or ARN, ID) of a granted resource from its environment
+ * variable once, failing the cold start loudly when it is missing: a grant
+ * missing from the catalogue is a deployment bug, never a user error.
  */
-export function requireEnv(key: EnvKey): string {
-  const name = ENV[key];
+export function requireEnv(resource: ResourceId): string {
+  const name = RESOURCES[resource].env;
   const value = process.env[name];
   if (!value) throw new Error(`Missing environment variable ${name}`);
   return value;

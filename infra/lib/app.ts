@@ -1,17 +1,26 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, CfnOutput, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DOMAINS, type DomainSpec, RESOURCES, type ResourceRegistry } from '../catalogue';
 import { REPO_ROOT, resolveStageConfig, type StageConfig } from './config';
+import { ResourceIndex } from './resource-index';
+import { ApiStack } from './stacks/api-stack';
 import { AuthStack } from './stacks/auth-stack';
-import { ServiceStack } from './stacks/service-stack';
+import { DomainStack } from './stacks/domain-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
+import { SiteStack } from './stacks/site-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 
 /** The stacks of one stage, in deployment order. */
 export interface StudioStacks {
   readonly stateful: StatefulStack;
   readonly auth: AuthStack;
-  readonly service: ServiceStack;
+  readonly site: SiteStack;
+  readonly api: ApiStack;
+  /** Domain ID → its stack, in catalogue order. */
+  readonly domains: ReadonlyMap<string, DomainStack>;
+  readonly monitoring: MonitoringStack;
 }
 
 export interface BuiltApp {
@@ -27,48 +36,108 @@ export interface ComposeOptions {
    * @default `${REPO_ROOT}/web/dist`
    */
   readonly webAssetDir?: string;
+  /**
+   * The domains to deploy.
+   * @default DOMAINS (the catalogue)
+   */
+  readonly domains?: readonly DomainSpec[];
+  /**
+   * The resource registry.
+   * @default RESOURCES (the catalogue)
+   */
+  readonly registry?: ResourceRegistry;
+}
+
+/** Every stack of the app, for tests and tools. */
+export function allStacks(stacks: StudioStacks) {
+  return [stacks.stateful, stacks.auth, stacks.site, stacks.api, ...stacks.domains.values(), stacks.monitoring];
 }
 
 /**
- * Adds one stage of the studio to `app`: the stacks `Stateful`, `Auth` and
- * `Service` (CloudFormation names `<appName>-<stage>-<Id>`), the `app` and
- * `stage` cost tags, and the cdk-nag AwsSolutions checks (a finding fails
- * synthesis; acknowledgements sit next to the resources they concern).
+ * Adds one stage of the studio to `app` (CloudFormation names
+ * `<appName>-<stage>-<Id>`), with the `app` and `stage` cost tags and the
+ * cdk-nag AwsSolutions checks (a finding fails synthesis; acknowledgements sit
+ * next to the resources they concern).
+ *
+ * Stacks, in the only order references may point (each may use those before it):
+ * `Stateful` (table, buckets, queues, topics, secrets) → `Auth` (user pool) →
+ * `Site` (bucket and CloudFront) → `Api` (HTTP API, authorizer, site content) →
+ * one stack per domain, in catalogue order (functions, workflows, routes) →
+ * `Monitoring` (dashboard and alarms over all of them).
  */
 export function composeApp(app: App, config: StageConfig, options: ComposeOptions = {}): StudioStacks {
   const stackName = (id: string) => `${config.appName}-${config.stage}-${id}`;
   const env = config.env;
+  const index = new ResourceIndex(options.registry ?? RESOURCES);
+  const description = (what: string) => `Headshot studio: ${what}`;
 
   const stateful = new StatefulStack(app, 'Stateful', {
     stackName: stackName('Stateful'),
-    description: 'Headshot studio: table and photo buckets (stateful)',
+    description: description('table, photo buckets, queues, topics and secrets (stateful)'),
     env,
     config,
+    index,
   });
-  const auth = new AuthStack(app, 'Auth', {
-    stackName: stackName('Auth'),
-    description: 'Headshot studio: Cognito user pool, groups and web client',
+  const auth = new AuthStack(app, 'Auth', { stackName: stackName('Auth'), description: description('Cognito user pool, groups and web client'), env, config, index });
+  const site = new SiteStack(app, 'Site', {
+    stackName: stackName('Site'),
+    description: description('web site bucket and CloudFront distribution'),
     env,
     config,
-  });
-  const service = new ServiceStack(app, 'Service', {
-    stackName: stackName('Service'),
-    description: 'Headshot studio: functions, order pipeline, HTTP API, web site, dashboard and alarms',
-    env,
-    config,
-    table: stateful.table,
     uploadsBucket: stateful.uploadsBucket,
-    outputsBucket: stateful.outputsBucket,
+  });
+  const api = new ApiStack(app, 'Api', {
+    stackName: stackName('Api'),
+    description: description('HTTP API, JWT authorizer and web app content'),
+    env,
+    config,
     userPool: auth.userPool,
     webClient: auth.webClient,
+    site: site.site,
     webAssetDir: options.webAssetDir,
+  });
+
+  const domains = new Map<string, DomainStack>();
+  for (const spec of options.domains ?? DOMAINS) {
+    const id = pascalCase(spec.id);
+    const stack = new DomainStack(app, id, {
+      stackName: stackName(id),
+      description: description(spec.description),
+      env,
+      config,
+      spec,
+      index,
+      api: api.api,
+    });
+    for (const [machineId, workflow] of stack.domain.workflows) {
+      new CfnOutput(stack, `${machineId}Arn`, { value: workflow.stateMachine.stateMachineArn, description: `ARN of the ${machineId} state machine` });
+    }
+    domains.set(spec.id, stack);
+  }
+
+  const functions = new Map([...domains.values()].flatMap((stack) => [...stack.domain.functions].map(([fnId, fn]) => [fnId, fn.function] as const)));
+  const stateMachines = new Map(
+    [...domains.values()].flatMap((stack) => [...stack.domain.workflows].map(([machineId, wf]) => [machineId, wf.stateMachine] as const)),
+  );
+  const monitoring = new MonitoringStack(app, 'Monitoring', {
+    stackName: stackName('Monitoring'),
+    description: description('dashboard and alarms'),
+    env,
+    config,
+    functions,
+    stateMachines,
+    httpApi: api.api.httpApi,
   });
 
   Tags.of(app).add('app', config.appName);
   Tags.of(app).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
-  return { stateful, auth, service };
+  return { stateful, auth, site, api, domains, monitoring };
+}
+
+function pascalCase(id: string): string {
+  return id.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
 }
 
 /**

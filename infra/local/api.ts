@@ -94,8 +94,9 @@ export class LocalApi {
     const body = await readBody(req);
     if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' }, cors);
 
-    const claims = await this.claims(req.headers.authorization);
-    if (!claims) return send(res, 401, { message: 'Unauthorized' }, cors);
+    // Routes with auth `none` have no authorizer, as on API Gateway; every other route needs a valid JWT.
+    const claims = match.route.auth === 'none' ? undefined : await this.claims(req.headers.authorization);
+    if (match.route.auth !== 'none' && !claims) return send(res, 401, { message: 'Unauthorized' }, cors);
 
     const started = Date.now();
     const event = buildEvent(req, url, match.route, match.pathParameters, body, claims);
@@ -173,12 +174,15 @@ export function buildEvent(
   route: RouteSpec,
   pathParameters: Record<string, string>,
   body: Buffer,
-  claims: Record<string, unknown>,
+  claims: Record<string, unknown> | undefined,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   }
+  // API Gateway tells the integration how the client connected.
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const textual = isTextual(headers['content-type']);
@@ -199,7 +203,8 @@ export function buildEvent(
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: flattenClaims(claims), scopes: [] } },
+      // The type says the authorizer is always there; on a route without one (auth `none`) it is absent.
+      authorizer: (claims ? { principalId: '', integrationLatency: 0, jwt: { claims: flattenClaims(claims), scopes: [] } } : undefined) as never,
       domainName: headers.host ?? 'localhost',
       domainPrefix: (headers.host ?? 'localhost').split('.')[0],
       http: {

@@ -19,8 +19,9 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import S3rver from 's3rver';
-import { assertSubstitutions, ENV, GROUPS, STATE_MACHINES, TABLE } from '../catalogue';
+import { assertSubstitutions, FUNCTIONS, GROUPS, RESOURCES, type ResourceRegistry, STATE_MACHINES, TABLE } from '../catalogue';
 import { LocalApi } from './api';
+import { bindLocally, type LocalContext, localName } from './binders';
 import type { DemoUser, LocalEndpoints } from './endpoints';
 import { LocalFunctions } from './functions';
 import { assertJava, assertPortFree, captureOutput, freePort, StartupError, stopChild, waitUntil } from './processes';
@@ -35,8 +36,26 @@ const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const POOL_NAME = 'headshot-studio-local';
 const CLIENT_NAME = 'web';
 
-export const TABLE_NAME = 'headshot-studio';
-export const BUCKETS = { uploads: 'headshot-studio-uploads', outputs: 'headshot-studio-outputs' } as const;
+/** Local resource names are the registry IDs under this prefix (see `localName`). */
+export const PREFIX = 'headshot-studio';
+export const TABLE_NAME = localName('Table', PREFIX);
+export const BUCKETS = { uploads: localName('UploadsBucket', PREFIX), outputs: localName('OutputsBucket', PREFIX) } as const;
+
+/** Names of every bucket in the registry, created on start. */
+export function registryBuckets(registry: ResourceRegistry = RESOURCES): string[] {
+  return Object.entries(registry)
+    .filter(([, spec]) => spec.kind === 'bucket')
+    .map(([id]) => localName(id, PREFIX));
+}
+
+/**
+ * The environment of every function, derived from its grants by the local
+ * binders. Handlers share this process, so the cloud's environment is the
+ * union; each function's own part is what it would get on Lambda.
+ */
+export function functionEnvironments(ctx: LocalContext, registry: ResourceRegistry = RESOURCES): Map<string, Record<string, string>> {
+  return new Map(FUNCTIONS.map((spec) => [spec.id, bindLocally(spec, registry, ctx).env]));
+}
 
 /** The demo people seeded on every start (idempotent). Local-only credentials. */
 export const DEMO_USERS: readonly DemoUser[] = [
@@ -150,6 +169,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       invoke: (arn, payload) => functions.invoke(arn, payload),
     });
     for (const spec of STATE_MACHINES) stateMachineArns[spec.id] = sfn.stateMachineArn(spec.id);
+    const localContext: LocalContext = { region: REGION, accountId: ACCOUNT, prefix: PREFIX };
     Object.assign(process.env, {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
@@ -160,16 +180,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'headshot-studio',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      [ENV.tableName]: TABLE_NAME,
-      [ENV.uploadsBucket]: BUCKETS.uploads,
-      [ENV.outputsBucket]: BUCKETS.outputs,
-      [ENV.orderPipelineArn]: stateMachineArns.OrderPipeline,
+      // Business metrics are CloudWatch EMF lines on stdout; POWERTOOLS_METRICS_DISABLED=false npm start shows them.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
-    // Loading handlers and building the web app need none of the services: overlap them with the JVM start.
-    const loading = functions.load();
+    // Building the web app needs none of the services: overlap it with the JVM start.
     const webDir = resolve(dataDir, 'web');
     const building = buildWeb({ outDir: webDir, log: false });
-    loading.catch(() => undefined);
     building.catch(() => undefined);
     await waitUntil('DynamoDB Local', async () => !!(await dynamodb.send(new ListTablesCommand({}))), 30_000, dynamo, dynamoOutput);
     watch(dynamo, 'DynamoDB Local');
@@ -178,11 +194,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     log('creating table, buckets and user pool …');
     await createTable(dynamodb);
-    for (const bucket of Object.values(BUCKETS)) await createBucket(s3, bucket);
+    for (const bucket of registryBuckets()) await createBucket(s3, bucket);
     const pool = await createUserPool(cognito);
 
     log('loading functions and building the web app …');
-    await Promise.all([loading, building]);
+    // Each function's environment comes from its grants (the user pool's ID is known only now).
+    for (const env of functionEnvironments({ ...localContext, userPoolId: pool.userPoolId }).values()) Object.assign(process.env, env);
+    await Promise.all([functions.load(), building]);
     registerStateMachines(root, sfn, functions);
     stops.push(() => sfn.drain());
 

@@ -1,19 +1,15 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { type RouteSpec, routeKey } from '../../catalogue';
+import type { RouteSpec } from '../../catalogue';
 
 export interface ApiProps {
-  /** The route table; one API route per entry. */
-  readonly routes: readonly RouteSpec[];
-  /** Every function the routes name, by catalogue ID. */
-  readonly functions: ReadonlyMap<string, lambda.IFunction>;
   /** Issuer of the JWTs the API accepts. */
   readonly userPool: cognito.IUserPool;
   /** Audience of the JWTs the API accepts (the web app client). */
@@ -43,32 +39,31 @@ export interface ApiProps {
 }
 
 /**
- * The HTTP API in front of the functions: one route per {@link RouteSpec},
- * every route behind the Cognito JWT authorizer, a `$default` stage with
- * throttling and JSON access logs, and CORS for the web origin.
+ * The HTTP API every domain adds its routes to: the Cognito JWT authorizer, a
+ * `$default` stage with throttling and JSON access logs, and CORS for the web
+ * origin. Routes are added by each domain's construct in its own stack with
+ * {@link addRoute}, so this stack never references a function (no cycle).
  *
- * Group membership (`admins`, `artists`) is not checked here: the handler
- * chain reads `group` from the same route table, so the rule lives in one place
- * and holds locally too.
+ * The JWT authorizer accepts an ID token (its `aud`) or an access token (its
+ * `client_id`) issued to one of the clients. Group membership (`admins`,
+ * `artists`) is not checked here: the handler chain reads it from the route's
+ * contract, so the rule lives in one place and holds locally too.
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
-  /** Route key (`GET /orders/{orderId}`) → route. */
-  readonly routes = new Map<string, apigw.HttpRoute>();
+  /** The Cognito JWT authorizer, attached to every route whose auth is not `none`. */
+  readonly authorizer: apigw.HttpAuthorizer;
+  /** Issuer the authorizer accepts (the user pool's). */
+  readonly issuer: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
 
-    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
-      userPoolClients: [...props.userPoolClients],
-    });
-
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Headshot studio API',
       createDefaultStage: false,
-      defaultAuthorizer: authorizer,
       corsPreflight: {
         allowOrigins: [...props.allowedOrigins],
         allowHeaders: ['authorization', 'content-type'],
@@ -81,6 +76,15 @@ export class Api extends Construct {
         ],
         maxAge: Duration.hours(1),
       },
+    });
+
+    this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`;
+    this.authorizer = new apigw.HttpAuthorizer(this, 'CognitoAuthorizer', {
+      httpApi: this.httpApi,
+      type: apigw.HttpAuthorizerType.JWT,
+      identitySource: ['$request.header.Authorization'],
+      jwtIssuer: this.issuer,
+      jwtAudience: props.userPoolClients.map((client) => client.userPoolClientId),
     });
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -114,26 +118,38 @@ export class Api extends Construct {
       },
     });
 
-    const integrations = new Map<string, HttpLambdaIntegration>();
-    for (const route of props.routes) {
-      const fn = props.functions.get(route.functionId);
-      if (!fn) throw new Error(`Route ${routeKey(route)} names function "${route.functionId}", which was not created.`);
-      let integration = integrations.get(route.functionId);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(`${route.functionId}Integration`, fn);
-        integrations.set(route.functionId, integration);
-      }
-      const [created] = this.httpApi.addRoutes({
-        path: route.path,
-        methods: [apigw.HttpMethod[route.method]],
-        integration,
-      });
-      this.routes.set(routeKey(route), created);
-    }
   }
 
   /** Base URL of the API, without a trailing slash (the `$default` stage is served at the root). */
   get url(): string {
     return this.httpApi.apiEndpoint;
+  }
+
+  /**
+   * Adds one route of the route table, served by `fn`, in `scope` (the
+   * domain's stack): the route, its Lambda integration and invoke permission
+   * live beside the function. Public routes (`auth: 'none'`) skip the authorizer.
+   */
+  addRoute(scope: Construct, route: RouteSpec, fn: lambda.IFunction): apigw.HttpRoute {
+    const authorizer =
+      route.auth === 'none'
+        ? new apigw.HttpNoneAuthorizer()
+        : apigw.HttpAuthorizer.fromHttpAuthorizerAttributes(scope, `${route.contract.operationId}Authorizer`, {
+            authorizerId: this.authorizer.authorizerId,
+            authorizerType: apigw.HttpAuthorizerType.JWT,
+          });
+    const created = new apigw.HttpRoute(scope, `${route.contract.operationId[0].toUpperCase()}${route.contract.operationId.slice(1)}Route`, {
+      httpApi: this.httpApi,
+      routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
+      integration: new HttpLambdaIntegration(`${route.functionId}Integration`, fn),
+      authorizer,
+    });
+    if (route.auth === 'none') {
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${route.method} ${route.path} is public by its contract (auth "none"): ${route.contract.summary.toLowerCase()}; it reads nothing private and is throttled with the stage.`,
+      });
+    }
+    return created;
   }
 }

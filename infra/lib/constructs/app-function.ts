@@ -1,33 +1,23 @@
 import * as path from 'node:path';
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BUNDLING } from '../../bundling';
-import { type Access, ENV, type EnvKey, type FunctionSpec, TABLE } from '../../catalogue';
+import type { Access, FunctionSpec, ResourceKind } from '../../catalogue';
+import { BINDERS, type Binder } from '../binders';
 import { REPO_ROOT } from '../config';
-import { acknowledgeStarResource, acknowledgeWildcardResource } from './nag';
+import type { ResourceIndex } from '../resource-index';
+import { acknowledgeStarResource } from './nag';
 
 /** The Lambda runtime of every function; cdk-nag's L1 rule wants the newest Node.js. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
-/** The stateful resources a function may be granted, handed over as interfaces. */
-export interface AppFunctionResources {
-  readonly table: dynamodb.ITable;
-  readonly uploadsBucket: s3.IBucket;
-  readonly outputsBucket: s3.IBucket;
-}
-
 export interface AppFunctionProps {
-  /** The catalogue entry: entry file, memory, timeout, environment keys and grants. */
+  /** The catalogue entry: entry file, memory, timeout and grants. */
   readonly spec: FunctionSpec;
-  /** The resources `spec.grants` and `spec.env` refer to. */
-  readonly resources: AppFunctionResources;
   /**
    * How long the function's log group keeps its logs.
    * @default logs.RetentionDays.ONE_MONTH
@@ -55,19 +45,6 @@ export interface AppFunctionProps {
   readonly repoRoot?: string;
 }
 
-/** DynamoDB actions per access level; the single-table design needs no more. */
-const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
-const TABLE_ACTIONS: Record<Access, readonly string[]> = {
-  read: TABLE_READ,
-  readWrite: [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-};
-
-/** S3 object actions per access level (presigned POST and PUT need s3:PutObject). */
-const OBJECT_ACTIONS: Record<Access, readonly string[]> = {
-  read: ['s3:GetObject'],
-  readWrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-};
-
 /**
  * One Lambda function of the catalogue, with the defaults every function
  * shares: Node.js 24 on arm64, esbuild bundle with source maps
@@ -75,28 +52,23 @@ const OBJECT_ACTIONS: Record<Access, readonly string[]> = {
  * Powertools variables, cost-allocation tags (`function`, `capability`) and a
  * role holding exactly the grants of `spec.grants`.
  *
- * Grants are written as explicit statements instead of the `grant*` helpers:
- * those add action wildcards (`s3:GetObject*`, `s3:List*`) and `index/*` that
- * the functions do not need.
- *
- * The order pipeline's ARN is not known when functions are created (the state
- * machine needs the functions' ARNs first); call {@link bindOrderPipeline}
- * once it exists. Synthesis fails if a function's `env` or `grants` were not
- * all satisfied.
+ * Grants name resources of the registry. A state machine of the function's own
+ * domain needs the function's ARN before it exists, so grants are applied by
+ * {@link bind} once the domain's resources are in the index; each grant's
+ * binder adds the permissions and the resource's environment variable.
+ * Synthesis fails if a grant was never bound.
  */
 export class AppFunction extends Construct {
   readonly spec: FunctionSpec;
   readonly function: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
-  private readonly resources: AppFunctionResources;
-  private readonly pending = new Set<EnvKey>();
+  private readonly pending = new Set<string>();
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
-    const { spec, resources } = props;
+    const { spec } = props;
     this.spec = spec;
-    this.resources = resources;
     const repoRoot = props.repoRoot ?? REPO_ROOT;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -145,19 +117,13 @@ export class AppFunction extends Construct {
     Tags.of(this).add('function', spec.id);
     Tags.of(this).add('capability', spec.capability);
 
-    for (const key of spec.env) this.pending.add(key);
-    this.provideEnv('tableName', resources.table.tableName);
-    this.provideEnv('uploadsBucket', resources.uploadsBucket.bucketName);
-    this.provideEnv('outputsBucket', resources.outputsBucket.bucketName);
-
-    if (spec.grants.table) this.grantTable(spec.grants.table);
-    if (spec.grants.uploadsBucket) this.grantBucket(resources.uploadsBucket, spec.grants.uploadsBucket, 'uploads');
-    if (spec.grants.outputsBucket) this.grantBucket(resources.outputsBucket, spec.grants.outputsBucket, 'outputs');
-    if (spec.grants.orderPipeline?.length) this.pending.add('orderPipelineArn');
-
+    for (const resourceId of Object.keys(spec.grants)) this.pending.add(resourceId);
     this.node.addValidation({
       validate: () =>
-        [...this.pending].map((key) => `${spec.id} needs ${ENV[key]} (catalogue env or grants) but it was never provided; call bindOrderPipeline()?`),
+        [...this.pending].map(
+          (resourceId) =>
+            `${spec.id} is granted "${resourceId}", which was never bound: it must belong to a shared stack or a domain deployed before this one.`,
+        ),
     });
   }
 
@@ -167,72 +133,22 @@ export class AppFunction extends Construct {
   }
 
   /**
-   * Hands the order pipeline to the function: sets `ORDER_PIPELINE_ARN` when
-   * the spec reads it and grants the spec's `orderPipeline` actions. A no-op
-   * for functions that need neither.
+   * Applies every grant of the spec whose resource is in `index` and is not
+   * bound yet: permissions on the role and the resource's environment variable.
+   * Returns the IDs still unbound.
    */
-  bindOrderPipeline(stateMachine: sfn.IStateMachine): void {
-    if (this.spec.env.includes('orderPipelineArn')) this.function.addEnvironment(ENV.orderPipelineArn, stateMachine.stateMachineArn);
-    for (const action of this.spec.grants.orderPipeline ?? []) {
-      switch (action) {
-        case 'start':
-          stateMachine.grantStartExecution(this.function);
-          break;
-        case 'describe': {
-          // Executions are named per order, so the grant covers this machine's executions.
-          const executionArn = Stack.of(stateMachine).formatArn({
-            service: 'states',
-            resource: 'execution',
-            resourceName: Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          });
-          this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [`${executionArn}:*`] }));
-          acknowledgeWildcardResource(
-            this.role,
-            stateMachine,
-            executionArn,
-            ':*',
-            `${this.spec.id} describes executions of the order pipeline; execution names are order IDs only known at run time, so the ARN ends in ":*" within this one state machine.`,
-          );
-          break;
-        }
-        case 'taskResponse':
-          // SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat: a missing failure
-          // permission would leave rejected orders waiting until their timeout.
-          stateMachine.grantTaskResponse(this.function);
-          break;
-      }
+  bind(index: ResourceIndex): string[] {
+    for (const resourceId of [...this.pending]) {
+      const spec = index.registry[resourceId];
+      if (!spec) throw new Error(`${this.spec.id} is granted "${resourceId}", which is not in the resource registry.`);
+      const resource = index.get(resourceId, spec.kind);
+      if (!resource) continue;
+      const binder = BINDERS[spec.kind] as Binder<ResourceKind>;
+      const access = (this.spec.grants as Readonly<Record<string, Access>>)[resourceId];
+      const value = binder({ id: this.spec.id, role: this.role }, resource, access as never, resourceId);
+      this.function.addEnvironment(spec.env, value);
+      this.pending.delete(resourceId);
     }
-    this.pending.delete('orderPipelineArn');
-  }
-
-  private provideEnv(key: EnvKey, value: string): void {
-    if (!this.spec.env.includes(key)) return;
-    this.function.addEnvironment(ENV[key], value);
-    this.pending.delete(key);
-  }
-
-  private grantTable(access: Access): void {
-    const { table } = this.resources;
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [...TABLE_ACTIONS[access]],
-        // The table and each named GSI, no `index/*` wildcard.
-        resources: [table.tableArn, ...TABLE.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
-      }),
-    );
-  }
-
-  private grantBucket(bucket: s3.IBucket, access: Access, label: string): void {
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...OBJECT_ACTIONS[access]], resources: [bucket.arnForObjects('*')] }));
-    // ListBucket lets a missing object answer 404 instead of 403.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    acknowledgeWildcardResource(
-      this.role,
-      bucket,
-      bucket.bucketArn,
-      '/*',
-      `${this.spec.id} ${access === 'read' ? 'reads' : 'reads and writes'} objects of the ${label} bucket only; object keys carry per-order IDs, so the grant is "${label} bucket ARN/*".`,
-    );
+    return [...this.pending];
   }
 }

@@ -4,16 +4,24 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { removalPolicyOf, type StageConfig } from '../config';
 import { MediaBuckets } from '../constructs/media-buckets';
+import { ownedBy, RegistryResources } from '../constructs/registry-resources';
 import { StudioTable } from '../constructs/studio-table';
+import type { ResourceIndex } from '../resource-index';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
+  /** The registry's resources owned by `stateful` are created here and recorded in it. */
+  readonly index: ResourceIndex;
 }
 
+/** Registry IDs of the resources this stack builds with their own constructs. */
+export const STATEFUL_IDS = { table: 'Table', uploads: 'UploadsBucket', outputs: 'OutputsBucket' } as const;
+
 /**
- * What must outlive every deployment: the single table and the photo buckets.
- * Kept apart from the stateless stack so that stack can be replaced freely;
- * the resources are handed on as `ITable` / `IBucket`.
+ * What must outlive every deployment: the single table, the photo buckets and
+ * the registry's queues, topics and secrets. Kept apart from the stateless
+ * stacks so those can be replaced freely; the resources are handed on through
+ * the resource index as `ITable` / `IBucket` / ….
  */
 export class StatefulStack extends Stack {
   readonly table: dynamodb.ITable;
@@ -22,11 +30,23 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    const { index } = props;
     const removalPolicy = removalPolicyOf(props.config);
+    const owned = ownedBy(index.registry, 'stateful');
+
+    const known: string[] = Object.values(STATEFUL_IDS);
+    const unknown = [...(owned.table ?? []), ...(owned.bucket ?? [])].filter((resourceId) => !known.includes(resourceId));
+    if (unknown.length) throw new Error(`The stateful stack has no construct for ${unknown.join(', ')}; add one to StatefulStack.`);
 
     this.table = new StudioTable(this, 'Table', { removalPolicy }).table;
     const buckets = new MediaBuckets(this, 'Media', { removalPolicy, uploadCorsOrigins: props.config.uploadCorsOrigins });
     this.uploadsBucket = buckets.uploads;
     this.outputsBucket = buckets.outputs;
+    index.add(STATEFUL_IDS.table, 'table', this.table);
+    index.add(STATEFUL_IDS.uploads, 'bucket', this.uploadsBucket);
+    index.add(STATEFUL_IDS.outputs, 'bucket', this.outputsBucket);
+
+    const generic = [...(owned.queue ?? []), ...(owned.topic ?? []), ...(owned.secret ?? [])];
+    if (generic.length) new RegistryResources(this, 'Registry', { index, ids: generic, removalPolicy });
   }
 }

@@ -6,7 +6,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { OrderStatus, OrderView, StylePlan, TimelineEntry } from '../../shared/orders';
+import { decodeCursor, encodeCursor } from '#lib/cursor';
+import type { OrderStatus, OrderView, StylePlan, TimelineEntry } from '#shared/orders';
 
 /** Raised when an order is not in a state that allows the requested change. */
 export class OrderConflictError extends Error {
@@ -19,8 +20,7 @@ export class OrderConflictError extends Error {
 export interface NewOrder {
   readonly orderId: string;
   readonly customerId: string;
-  readonly customerEmail?: string;
-  readonly styles: readonly string[];
+  readonly styles: string[];
   readonly note?: string;
   readonly createdAt: string;
 }
@@ -32,8 +32,24 @@ export interface OrderRecord extends Omit<OrderView, 'plans' | 'execution'> {
   readonly decidedBy?: string;
 }
 
+/** One page of a list, and the cursor of the next while more remain. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor?: string;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
 const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
-const PAGE_LIMIT = 50;
+
+/** What handlers need of the order store; tests hand them an in-memory fake with the same behaviour. */
+export type Orders = Pick<
+  OrderStore,
+  'create' | 'get' | 'plans' | 'listByCustomer' | 'listByStatus' | 'savePlan' | 'setExecutionArn' | 'transition' | 'claimTaskToken' | 'restoreTaskToken'
+>;
 
 /**
  * Orders in the single table. Keys: `ORDER#id / ORDER` for the order,
@@ -86,12 +102,14 @@ export class OrderStore {
     return Items.map((i) => ({ styleId: i.styleId, position: i.position, prompt: i.prompt, images: i.images, batches: i.batches }));
   }
 
-  async listByCustomer(customerId: string): Promise<OrderRecord[]> {
-    return this.queryIndex('gsi1', 'gsi1pk', `CUSTOMER#${customerId}`);
+  /** A customer's orders, newest first. */
+  async listByCustomer(customerId: string, page: PageRequest): Promise<Page<OrderRecord>> {
+    return this.queryIndex({ index: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', value: `CUSTOMER#${customerId}` }, page);
   }
 
-  async listByStatus(status: OrderStatus): Promise<OrderRecord[]> {
-    return this.queryIndex('gsi2', 'gsi2pk', `STATUS#${status}`);
+  /** Orders in one status, newest first (the admin queue). */
+  async listByStatus(status: OrderStatus, page: PageRequest): Promise<Page<OrderRecord>> {
+    return this.queryIndex({ index: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', value: `STATUS#${status}` }, page);
   }
 
   async savePlan(orderId: string, plan: StylePlan): Promise<void> {
@@ -200,18 +218,27 @@ export class OrderStore {
     );
   }
 
-  private async queryIndex(index: string, keyName: string, key: string): Promise<OrderRecord[]> {
-    const { Items = [] } = await this.doc.send(
+  private async queryIndex(
+    key: { readonly index: string; readonly partitionKey: string; readonly sortKey: string; readonly value: string },
+    page: PageRequest,
+  ): Promise<Page<OrderRecord>> {
+    // A GSI's LastEvaluatedKey holds the table key and the index key.
+    const startKey = decodeCursor(page.cursor, {
+      attributes: ['pk', 'sk', key.partitionKey, key.sortKey],
+      partition: { [key.partitionKey]: key.value },
+    });
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: index,
-        KeyConditionExpression: `${keyName} = :key`,
-        ExpressionAttributeValues: { ':key': key },
+        IndexName: key.index,
+        KeyConditionExpression: `${key.partitionKey} = :key`,
+        ExpressionAttributeValues: { ':key': key.value },
         ScanIndexForward: false,
-        Limit: PAGE_LIMIT,
+        Limit: page.limit,
+        ExclusiveStartKey: startKey,
       }),
     );
-    return Items.map(toRecord);
+    return { items: Items.map(toRecord), nextCursor: encodeCursor(LastEvaluatedKey) };
   }
 }
 

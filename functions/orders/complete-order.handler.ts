@@ -1,12 +1,9 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { StylePlan } from '../../shared/orders';
-import { ddb, s3Client } from '../lib/clients';
-import { requireEnv } from '../lib/env';
-import { taskHandler } from '../lib/http';
-import { OrderConflictError, OrderStore } from '../lib/order-store';
-
-const store = new OrderStore(ddb(), requireEnv('tableName'));
-const outputsBucket = requireEnv('outputsBucket');
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { StylePlan } from '#shared/orders';
+import { ddb, s3Client } from '#lib/clients';
+import { requireEnv } from '#lib/env';
+import { taskHandler } from '#lib/task-handler';
+import { OrderConflictError, type Orders, OrderStore } from './order-store';
 
 export interface CompleteOrderInput {
   readonly orderId: string;
@@ -15,11 +12,19 @@ export interface CompleteOrderInput {
 }
 
 /** Marks the order confirmed and writes its summary; safe to retry. */
-export const handler = taskHandler<CompleteOrderInput, { orderId: string; status: 'CONFIRMED'; summaryKey: string }>(
-  async ({ orderId, decision, plans }) => {
+export const completeOrderHandler = ({
+  orders: store,
+  s3,
+  outputsBucket,
+}: {
+  readonly orders: Orders;
+  readonly s3: S3Client;
+  readonly outputsBucket: string;
+}) =>
+  taskHandler<CompleteOrderInput, { orderId: string; status: 'CONFIRMED'; summaryKey: string }>(async ({ orderId, decision, plans }) => {
     const summaryKey = `orders/${orderId}/summary.json`;
     const images = plans.reduce((sum, p) => sum + p.images, 0);
-    await s3Client().send(
+    await s3.send(
       new PutObjectCommand({
         Bucket: outputsBucket,
         Key: summaryKey,
@@ -37,5 +42,10 @@ export const handler = taskHandler<CompleteOrderInput, { orderId: string; status
       if (!(error instanceof OrderConflictError) || current?.status !== 'CONFIRMED') throw error;
     }
     return { orderId, status: 'CONFIRMED', summaryKey };
-  },
-);
+  });
+
+export const handler = completeOrderHandler({
+  orders: new OrderStore(ddb(), requireEnv('Table')),
+  s3: s3Client(),
+  outputsBucket: requireEnv('OutputsBucket'),
+});

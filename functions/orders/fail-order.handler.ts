@@ -1,0 +1,27 @@
+import { failureFromError, isTerminal, ORDER_STATUSES } from '#shared/orders';
+import { ddb } from '#lib/clients';
+import { requireEnv } from '#lib/env';
+import { taskHandler } from '#lib/task-handler';
+import { logger } from '#lib/powertools';
+import { type Orders, OrderStore } from './order-store';
+
+export interface FailOrderInput {
+  readonly orderId: string;
+  readonly error?: { readonly Error?: string; readonly Cause?: string };
+}
+
+const OPEN_STATUSES = ORDER_STATUSES.filter((s) => !isTerminal(s));
+
+/** Ends an order visibly: rejected, expired or failed, with a reason the customer can read. */
+export const failOrderHandler = ({ orders: store }: { readonly orders: Orders }) =>
+  taskHandler<FailOrderInput, { orderId: string; status: string }>(async ({ orderId, error }) => {
+    const { status, reason } = failureFromError(error);
+    const current = await store.get(orderId);
+    if (!current) throw new Error(`Order ${orderId} does not exist`);
+    if (isTerminal(current.status)) return { orderId, status: current.status };
+    await store.transition(orderId, OPEN_STATUSES, status, { failureReason: reason, detail: reason });
+    logger.warn('Order ended without confirmation', { orderId, status, error: error?.Error });
+    return { orderId, status };
+  });
+
+export const handler = failOrderHandler({ orders: new OrderStore(ddb(), requireEnv('Table')) });

@@ -1,0 +1,81 @@
+/**
+ * The one source of truth for what the platform runs, one file per domain:
+ * functions, the HTTP routes they serve and the state machines they form, plus
+ * the resource registry, the table and the groups. The CDK constructs and the
+ * local runtime both read it, so a route or function exists in both places or
+ * in neither (the parity test in test/infra proves it on the synthesized template).
+ */
+import { accounts } from './accounts';
+import { admin } from './admin';
+import { orders } from './orders';
+import { platform } from './platform';
+import type { DomainSpec, FunctionSpec, RouteSpec, StateMachineSpec } from './types';
+
+export * from './permissions';
+export * from './resources';
+export * from './types';
+
+/**
+ * Every domain, in deployment order: a domain may use resources owned by the
+ * shared stacks and by domains before it, never after it (see README, "Stacks").
+ */
+export const DOMAINS: readonly DomainSpec[] = [orders, admin, accounts, platform];
+
+export const FUNCTIONS: readonly FunctionSpec[] = DOMAINS.flatMap((d) => d.functions);
+export const ROUTES: readonly RouteSpec[] = DOMAINS.flatMap((d) => d.routes);
+export const STATE_MACHINES: readonly StateMachineSpec[] = DOMAINS.flatMap((d) => d.stateMachines);
+
+/** The single-table design: one table, two global secondary indexes. */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+/** Cognito groups created in the user pool. */
+export const GROUPS = [
+  { name: 'admins', description: 'Confirm orders, manage studios, see every order' },
+  { name: 'artists', description: 'Review, retouch and approve generated images' },
+] as const;
+
+/** `${Name}` placeholders of an ASL document (the syntax of CloudFormation DefinitionSubstitutions). */
+export function placeholdersOf(definition: string): string[] {
+  return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]))].sort();
+}
+
+/**
+ * Fails unless the placeholders of a state machine's ASL are exactly the
+ * substitutions its catalogue entry declares. CDK and the local cloud both
+ * check this before they run a definition.
+ */
+export function assertSubstitutions(spec: StateMachineSpec, definition: string): void {
+  const placeholders = placeholdersOf(definition);
+  const substituted = Object.keys(spec.functionArns).sort();
+  if (placeholders.join() !== substituted.join()) {
+    throw new Error(
+      `${spec.id}: placeholders in ${spec.definitionFile} (${placeholders.join(', ')}) differ from the catalogue's functionArns (${substituted.join(', ')}).`,
+    );
+  }
+}
+
+export function functionById(id: string): FunctionSpec {
+  const spec = FUNCTIONS.find((f) => f.id === id);
+  if (!spec) throw new Error(`No function "${id}" in the catalogue`);
+  return spec;
+}
+
+/** The domain a function belongs to. */
+export function domainOf(functionId: string): DomainSpec {
+  const domain = DOMAINS.find((d) => d.functions.some((f) => f.id === functionId));
+  if (!domain) throw new Error(`No domain declares function "${functionId}"`);
+  return domain;
+}
+
+/** `GET /v1/orders/{orderId}` — the route key format API Gateway HTTP APIs use. */
+export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}

@@ -1,0 +1,75 @@
+import { createOrder, getOrder, listOrders } from '../../shared/api/orders';
+import { API_DEFAULTS, PIPELINE_DEFAULTS } from './defaults';
+import { type DomainSpec, serve } from './types';
+
+/** Customers place orders and follow them; the order pipeline runs up to the confirmation gate. */
+export const orders: DomainSpec = {
+  id: 'orders',
+  description: 'Orders and the order pipeline',
+  functions: [
+    {
+      ...API_DEFAULTS,
+      id: 'CreateOrder',
+      entry: 'functions/orders/create-order.handler.ts',
+      description: 'Validates a new order, stores it and its request manifest, and starts the order pipeline',
+      grants: { Table: 'readWrite', UploadsBucket: 'readWrite', OrderPipeline: ['start'] },
+    },
+    {
+      ...API_DEFAULTS,
+      id: 'ListOrders',
+      entry: 'functions/orders/list-orders.handler.ts',
+      description: "Lists the signed-in customer's orders, newest first, a page at a time",
+      grants: { Table: 'read' },
+    },
+    {
+      ...API_DEFAULTS,
+      id: 'GetOrder',
+      entry: 'functions/orders/get-order.handler.ts',
+      description: 'Returns one order with its timeline, style plans and pipeline execution status',
+      grants: { Table: 'read', OrderPipeline: ['describe'] },
+    },
+    {
+      ...PIPELINE_DEFAULTS,
+      id: 'PlanStyle',
+      entry: 'functions/orders/plan-style.handler.ts',
+      description: 'Plans the images and generation batches for one style of an order',
+      grants: { Table: 'readWrite' },
+    },
+    {
+      ...PIPELINE_DEFAULTS,
+      id: 'AwaitConfirmation',
+      entry: 'functions/orders/await-confirmation.handler.ts',
+      description: 'Parks an order at the admin confirmation gate, storing its task token',
+      grants: { Table: 'readWrite' },
+    },
+    {
+      ...PIPELINE_DEFAULTS,
+      id: 'CompleteOrder',
+      entry: 'functions/orders/complete-order.handler.ts',
+      description: 'Records the confirmed order and writes its summary to the outputs bucket',
+      grants: { Table: 'readWrite', OutputsBucket: 'readWrite' },
+    },
+    {
+      ...PIPELINE_DEFAULTS,
+      id: 'FailOrder',
+      entry: 'functions/orders/fail-order.handler.ts',
+      description: 'Marks an order rejected, expired or failed, with a reason the customer can read',
+      grants: { Table: 'readWrite' },
+    },
+  ],
+  routes: [serve(createOrder, 'CreateOrder'), serve(listOrders, 'ListOrders'), serve(getOrder, 'GetOrder')],
+  stateMachines: [
+    {
+      id: 'OrderPipeline',
+      definitionFile: 'statemachines/order-pipeline.asl.json',
+      functionArns: {
+        PlanStyleFunctionArn: 'PlanStyle',
+        AwaitConfirmationFunctionArn: 'AwaitConfirmation',
+        CompleteOrderFunctionArn: 'CompleteOrder',
+        FailOrderFunctionArn: 'FailOrder',
+      },
+      // The confirmation gate (7 days) dominates it.
+      timeoutSeconds: 8 * 24 * 3600,
+    },
+  ],
+};

@@ -1,0 +1,56 @@
+/**
+ * The resource registry: every table, bucket, state machine, queue, topic,
+ * secret and user pool a function can be granted, declared once with its kind
+ * and the environment variable that carries its name or ARN.
+ *
+ * A function's catalogue entry grants resources by ID (`grants: { Table:
+ * 'read' }`); its environment is derived from those grants. One binder per
+ * kind turns a grant into permissions and the variable, in CDK
+ * (`infra/lib/binders.ts`) and in the local cloud (`infra/local/binders.ts`).
+ */
+
+/** What a function may do with a resource, per kind of resource. */
+export interface AccessByKind {
+  readonly table: 'read' | 'readWrite';
+  readonly bucket: 'read' | 'readWrite';
+  readonly stateMachine: readonly StateMachineAction[];
+  readonly queue: 'send' | 'consume';
+  readonly topic: 'publish';
+  readonly secret: 'read';
+  readonly userPool: 'readUsers';
+}
+export type ResourceKind = keyof AccessByKind;
+export type StateMachineAction = 'start' | 'describe' | 'taskResponse';
+
+/** Who creates a resource: the stateful stack, the auth stack, or a domain (its state machines). */
+export type ResourceOwner = 'stateful' | 'auth' | { readonly domain: string };
+
+export interface ResourceSpec<K extends ResourceKind = ResourceKind> {
+  readonly kind: K;
+  /** Environment variable a granted function reads the name (or ARN, URL, ID) from. */
+  readonly env: string;
+  readonly description: string;
+  readonly owner: ResourceOwner;
+}
+
+export const RESOURCES = {
+  Table: { kind: 'table', env: 'TABLE_NAME', owner: 'stateful', description: 'The single table: orders, plans and every other aggregate' },
+  UploadsBucket: { kind: 'bucket', env: 'UPLOADS_BUCKET', owner: 'stateful', description: "Customers' selfies and order manifests" },
+  OutputsBucket: { kind: 'bucket', env: 'OUTPUTS_BUCKET', owner: 'stateful', description: 'Generated images and order summaries' },
+  UserPool: { kind: 'userPool', env: 'USER_POOL_ID', owner: 'auth', description: 'The Cognito user pool; profiles are read from it' },
+  OrderPipeline: { kind: 'stateMachine', env: 'ORDER_PIPELINE_ARN', owner: { domain: 'orders' }, description: 'The order pipeline, up to the confirmation gate' },
+} as const satisfies Record<string, ResourceSpec>;
+
+export type ResourceId = keyof typeof RESOURCES;
+export type ResourceRegistry = Readonly<Record<string, ResourceSpec>>;
+
+/** Any access of any kind, as a catalogue entry stores it. */
+export type Access = AccessByKind[ResourceKind];
+
+/** Grants keyed by resource ID, each checked against the kind of its resource. */
+export type Grants = { readonly [K in ResourceId]?: AccessByKind[(typeof RESOURCES)[K]['kind']] };
+
+/** Environment variable name of a registered resource. */
+export function envOf(id: ResourceId): string {
+  return RESOURCES[id].env;
+}

@@ -1,0 +1,83 @@
+import { type Access, actionsFor, type FunctionSpec, type ResourceKind, type ResourceRegistry } from '../catalogue';
+
+/** What the local cloud knows about its resources when it binds a grant. */
+export interface LocalContext {
+  readonly region: string;
+  readonly accountId: string;
+  /** Prefix of local resource names (`headshot-studio`). */
+  readonly prefix: string;
+  /** ID of the local user pool, once it exists. */
+  readonly userPoolId?: string;
+}
+
+/** A bound resource: the value of its environment variable, and the ARNs a policy names. */
+export interface LocalBinding {
+  readonly value: string;
+  readonly resources: readonly string[];
+}
+
+/** The local name of a registry resource: `Table` → the prefix, `UploadsBucket` → `<prefix>-uploads`. */
+export function localName(resourceId: string, prefix: string): string {
+  const kebab = resourceId
+    .replace(/(Bucket|Table|Queue|Topic|Secret)$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
+  return kebab ? `${prefix}-${kebab}` : prefix;
+}
+
+/**
+ * The local twin of `infra/lib/binders.ts`: one binder per kind, giving the
+ * environment variable's value and the resource ARNs of the grant, with the
+ * same actions (`infra/catalogue/permissions.ts`).
+ */
+export const LOCAL_BINDERS: { readonly [K in ResourceKind]: (resourceId: string, ctx: LocalContext) => LocalBinding } = {
+  table: (id, ctx) => {
+    const name = localName(id, ctx.prefix);
+    const arn = `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${name}`;
+    return { value: name, resources: [arn, `${arn}/index/*`] };
+  },
+  bucket: (id, ctx) => {
+    const name = localName(id, ctx.prefix);
+    return { value: name, resources: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`] };
+  },
+  stateMachine: (id, ctx) => {
+    const arn = `arn:aws:states:${ctx.region}:${ctx.accountId}:stateMachine:${id}`;
+    return { value: arn, resources: [arn, `arn:aws:states:${ctx.region}:${ctx.accountId}:execution:${id}:*`] };
+  },
+  queue: (id, ctx) => {
+    const name = localName(id, ctx.prefix);
+    return { value: `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${name}`, resources: [`arn:aws:sqs:${ctx.region}:${ctx.accountId}:${name}`] };
+  },
+  topic: (id, ctx) => {
+    const arn = `arn:aws:sns:${ctx.region}:${ctx.accountId}:${localName(id, ctx.prefix)}`;
+    return { value: arn, resources: [arn] };
+  },
+  secret: (id, ctx) => {
+    const arn = `arn:aws:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${localName(id, ctx.prefix)}`;
+    return { value: arn, resources: [arn] };
+  },
+  userPool: (_id, ctx) => {
+    if (!ctx.userPoolId) throw new Error('The local user pool does not exist yet.');
+    return { value: ctx.userPoolId, resources: [`arn:aws:cognito-idp:${ctx.region}:${ctx.accountId}:userpool/${ctx.userPoolId}`] };
+  },
+};
+
+/** A policy statement of a local function: what it may call on which resources. */
+export interface LocalStatement {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/** The environment and policy of one function, derived from its grants exactly as on AWS. */
+export function bindLocally(spec: FunctionSpec, registry: ResourceRegistry, ctx: LocalContext): { env: Record<string, string>; statements: LocalStatement[] } {
+  const env: Record<string, string> = {};
+  const statements: LocalStatement[] = [];
+  for (const [resourceId, access] of Object.entries(spec.grants as Readonly<Record<string, Access>>)) {
+    const resource = registry[resourceId];
+    if (!resource) throw new Error(`${spec.id} is granted "${resourceId}", which is not in the resource registry.`);
+    const binding = LOCAL_BINDERS[resource.kind](resourceId, ctx);
+    env[resource.env] = binding.value;
+    statements.push({ actions: actionsFor(resource.kind, access as never), resources: binding.resources });
+  }
+  return { env, statements };
+}

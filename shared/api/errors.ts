@@ -1,0 +1,33 @@
+/**
+ * Every error the public API answers, with its HTTP status. Bodies are
+ * `{ code, message }`: `code` is stable (clients branch on it), `message` is a
+ * sentence a person can act on and may change.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, description: 'A path parameter, query parameter or the body is invalid; the message names the field.' },
+  UNKNOWN_PARAMETER: { status: 400, description: 'The query string carries a parameter this route does not take.' },
+  INVALID_JSON: { status: 400, description: 'The body is not valid JSON.' },
+  BODY_REQUIRED: { status: 400, description: 'The route needs a JSON body and none was sent.' },
+  INVALID_CURSOR: { status: 400, description: 'The `cursor` is not one this list handed out; start again without it.' },
+  UNAUTHENTICATED: { status: 401, description: 'No valid token: sign in again.' },
+  FORBIDDEN: { status: 403, description: 'The caller is signed in but not in the group the route requires.' },
+  ORDER_NOT_FOUND: { status: 404, description: 'No order with this ID exists for the caller.' },
+  ORDER_NOT_WAITING: { status: 409, description: 'The order is not waiting for a decision (already decided, expired or finished).' },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than the route accepts.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body must be sent as application/json.' },
+  INTERNAL_ERROR: { status: 500, description: 'Something failed on the server; retrying later may help.' },
+  ORDER_NOT_STARTED: { status: 503, description: 'The order could not be started; nothing was charged. Try again.' },
+  DECISION_NOT_RECORDED: { status: 503, description: 'The decision could not be handed to the pipeline; try again.' },
+} as const satisfies Record<string, { readonly status: number; readonly description: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The body of every error response. */
+export interface ErrorBody {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export function statusOf(code: ErrorCode): number {
+  return ERRORS[code].status;
+}

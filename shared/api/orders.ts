@@ -1,0 +1,51 @@
+import { createOrderSchema, orderViewSchema } from '../orders';
+import * as z from '../validation';
+import { defineRoute } from './contract';
+import { pageOf, pageQuery } from './paging';
+
+export const orderIdParams = z.strictObject({
+  orderId: z.uuid({ error: 'The order ID in the path is not a valid order ID.' }),
+});
+
+/** The customer's orders. */
+export const createOrder = defineRoute({
+  operationId: 'createOrder',
+  method: 'POST',
+  path: '/v1/orders',
+  auth: 'user',
+  tag: 'orders',
+  summary: 'Place an order',
+  description:
+    'Stores the order and starts its pipeline, which plans each style and then waits for a studio editor to confirm the order before any image is generated.',
+  body: createOrderSchema,
+  status: 201,
+  response: orderViewSchema,
+  errors: ['ORDER_NOT_STARTED'],
+});
+
+export const listOrders = defineRoute({
+  operationId: 'listOrders',
+  method: 'GET',
+  path: '/v1/orders',
+  auth: 'user',
+  tag: 'orders',
+  summary: "List the caller's orders, newest first",
+  query: z.strictObject(pageQuery),
+  status: 200,
+  response: pageOf('orders', orderViewSchema),
+  errors: [],
+});
+
+export const getOrder = defineRoute({
+  operationId: 'getOrder',
+  method: 'GET',
+  path: '/v1/orders/{orderId}',
+  auth: 'user',
+  tag: 'orders',
+  summary: 'Read one order with its timeline',
+  description: "Customers read their own orders; admins read any order and also see each style's plan and the pipeline execution.",
+  params: orderIdParams,
+  status: 200,
+  response: orderViewSchema,
+  errors: ['ORDER_NOT_FOUND'],
+});
