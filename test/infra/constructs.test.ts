@@ -8,7 +8,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { functionById, type StateMachineSpec } from '../../infra/catalogue';
+import { functionById, RESOURCES, type StateMachineSpec } from '../../infra/catalogue';
+import { ResourceIndex } from '../../infra/lib/resource-index';
 import { resolveStageConfig } from '../../infra/lib/config';
 import { AppFunction } from '../../infra/lib/constructs/app-function';
 import { flattenCfnReference } from '../../infra/lib/constructs/nag';
@@ -22,27 +23,48 @@ function stackWithResources() {
   const stack = new Stack(app, 'Test');
   const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
   const bucket = new s3.Bucket(stack, 'Bucket');
-  return { app, stack, resources: { table, uploadsBucket: bucket, outputsBucket: bucket } };
+  const index = new ResourceIndex(RESOURCES);
+  index.add('Table', 'table', table);
+  index.add('UploadsBucket', 'bucket', bucket);
+  index.add('OutputsBucket', 'bucket', new s3.Bucket(stack, 'Outputs'));
+  return { app, stack, index };
 }
 
 describe('AppFunction', () => {
-  it('fails synthesis when a function that reads the pipeline ARN was never bound to it', () => {
-    // Prepare
-    const { app, stack, resources } = stackWithResources();
-    new AppFunction(stack, 'CreateOrder', { spec: functionById('CreateOrder'), resources });
-    // Act / Assess
-    expect(() => app.synth()).toThrow(/CreateOrder needs ORDER_PIPELINE_ARN/);
+  it('fails synthesis when a granted resource was never bound (its owner was not built before)', () => {
+    // Prepare: the index has the table and buckets, not the order pipeline.
+    const { app, stack, index } = stackWithResources();
+    const fn = new AppFunction(stack, 'CreateOrder', { spec: functionById('CreateOrder') });
+    // Act
+    const unbound = fn.bind(index);
+    // Assess
+    expect(unbound).toEqual(['OrderPipeline']);
+    expect(() => app.synth()).toThrow(/CreateOrder is granted "OrderPipeline", which was never bound/);
   });
 
-  it('needs no binding for a function without pipeline access', () => {
-    const { app, stack, resources } = stackWithResources();
-    new AppFunction(stack, 'GetMe', { spec: functionById('GetMe'), resources });
+  it('sets the variable of each bound grant, and needs nothing else', () => {
+    // Prepare
+    const { app, stack, index } = stackWithResources();
+    const fn = new AppFunction(stack, 'ListOrders', { spec: functionById('ListOrders') });
+    // Act
+    const unbound = fn.bind(index);
+    // Assess
+    expect(unbound).toEqual([]);
+    const [lambdaFn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    expect(Object.keys(lambdaFn.Properties.Environment.Variables)).toContain('TABLE_NAME');
+    expect(Object.keys(lambdaFn.Properties.Environment.Variables)).not.toContain('UPLOADS_BUCKET');
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('needs no binding for a function without grants', () => {
+    const { app, stack } = stackWithResources();
+    new AppFunction(stack, 'GetHealth', { spec: functionById('GetHealth') });
     expect(() => app.synth()).not.toThrow();
   });
 
   it('writes to its own log group only, without AWS managed policies', () => {
-    const { stack, resources } = stackWithResources();
-    new AppFunction(stack, 'GetMe', { spec: functionById('GetMe'), resources, logRetention: RetentionDays.TWO_WEEKS });
+    const { stack } = stackWithResources();
+    new AppFunction(stack, 'GetHealth', { spec: functionById('GetHealth'), logRetention: RetentionDays.TWO_WEEKS });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();

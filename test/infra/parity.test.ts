@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ENV, FUNCTIONS, placeholdersOf, STATE_MACHINES } from '../../infra/catalogue';
-import { buildApp } from '../../infra/lib/app';
+import { FUNCTIONS, placeholdersOf, STATE_MACHINES } from '../../infra/catalogue';
+import { allStacks, buildApp } from '../../infra/lib/app';
 import { LocalApi } from '../../infra/local/api';
-import { ACCOUNT, REGION, registerStateMachines } from '../../infra/local/cloud';
+import { ACCOUNT, functionEnvironments, PREFIX, REGION, registerStateMachines } from '../../infra/local/cloud';
 import { LocalFunctions } from '../../infra/local/functions';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions';
 
@@ -24,6 +24,7 @@ describe('parity between the synthesized template and the local runtime', () => 
   let functions: LocalFunctions;
   let sfn: LocalStepFunctions;
   let api: LocalApi;
+  let localEnv: Map<string, Record<string, string>>;
 
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
   const functionTag = (r: Resource) =>
@@ -35,16 +36,11 @@ describe('parity between the synthesized template and the local runtime', () => 
     writeFileSync(join(web, 'index.html'), '<!doctype html><title>parity</title>');
     const { stacks } = buildApp({ stage: 'parity' }, {}, { webAssetDir: web });
     resources = {};
-    for (const stack of Object.values(stacks)) Object.assign(resources, Template.fromStack(stack).toJSON().Resources);
+    for (const stack of allStacks(stacks)) Object.assign(resources, Template.fromStack(stack).toJSON().Resources);
 
     // … and the local runtime, built by the same code `npm start` uses.
-    Object.assign(process.env, {
-      AWS_REGION: REGION,
-      [ENV.tableName]: 'parity',
-      [ENV.uploadsBucket]: 'parity-uploads',
-      [ENV.outputsBucket]: 'parity-outputs',
-      [ENV.orderPipelineArn]: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:OrderPipeline`,
-    });
+    localEnv = functionEnvironments({ region: REGION, accountId: ACCOUNT, prefix: PREFIX, userPoolId: `${REGION}_parity` });
+    Object.assign(process.env, { AWS_REGION: REGION }, ...localEnv.values());
     functions = new LocalFunctions(ROOT, REGION, ACCOUNT);
     await functions.load();
     const state = mkdtempSync(join(tmpdir(), 'parity-sfn-'));
@@ -58,6 +54,16 @@ describe('parity between the synthesized template and the local runtime', () => 
     const deployed = ofType('AWS::Lambda::Function').map(([, r]) => functionTag(r)).filter(Boolean).sort();
     expect(deployed).toEqual(FUNCTIONS.map((f) => f.id).sort());
     expect(functions.loaded().sort()).toEqual(deployed);
+  });
+
+  it('gives every function the same resource variables on AWS and locally', () => {
+    const platform = new Set(['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
+    for (const [, r] of ofType('AWS::Lambda::Function')) {
+      const id = functionTag(r);
+      if (!id) continue;
+      const deployed = Object.keys((r.Properties.Environment as { Variables: Record<string, unknown> }).Variables).filter((name) => !platform.has(name));
+      expect({ id, variables: deployed.sort() }).toEqual({ id, variables: Object.keys(localEnv.get(id)!).sort() });
+    }
   });
 
   it('deploys no untagged function except CDK-provided custom resource handlers', () => {

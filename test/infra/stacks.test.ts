@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
-import { ENV, FUNCTIONS, placeholdersOf, ROUTES, routeKey, STATE_MACHINES, TABLE } from '../../infra/catalogue';
-import type { StudioStacks } from '../../infra/lib/app';
+import { FUNCTIONS, placeholdersOf, RESOURCES, ROUTES, routeKey, STATE_MACHINES, TABLE } from '../../infra/catalogue';
+import { allStacks, type StudioStacks } from '../../infra/lib/app';
 import { testApp } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized CloudFormation JSON is untyped
@@ -16,8 +16,11 @@ describe('studio stacks', () => {
   let stacks: StudioStacks;
   let stateful: Template;
   let auth: Template;
-  let service: Template;
+  /** Assertions over the stateless stacks (site, API, domains, monitoring) taken together. */
+  let service: { hasResourceProperties(type: string, props: unknown): void; resourceCountIs(type: string, count: number): void };
+  /** Every resource of the stateless stacks by logical ID (IDs are unique across them; checked). */
   let serviceResources: Record<string, Resource>;
+  let statelessTemplates: Template[];
 
   const ofType = (resources: Record<string, Resource>, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
   const catalogueFunctions = () =>
@@ -34,8 +37,38 @@ describe('studio stacks', () => {
     // Act
     stateful = Template.fromStack(stacks.stateful);
     auth = Template.fromStack(stacks.auth);
-    service = Template.fromStack(stacks.service);
-    serviceResources = service.toJSON().Resources as Record<string, Resource>;
+    statelessTemplates = [stacks.site, stacks.api, ...stacks.domains.values(), stacks.monitoring].map((stack) => Template.fromStack(stack));
+    serviceResources = {};
+    for (const template of statelessTemplates) {
+      for (const [logicalId, resource] of Object.entries(template.toJSON().Resources as Record<string, Resource>)) {
+        if (serviceResources[logicalId]) throw new Error(`Logical ID ${logicalId} appears in two stacks`);
+        serviceResources[logicalId] = resource;
+      }
+    }
+    service = {
+      hasResourceProperties: (type, props) => {
+        const failures: unknown[] = [];
+        for (const template of statelessTemplates) {
+          try {
+            template.hasResourceProperties(type, props);
+            return;
+          } catch (error) {
+            failures.push(error);
+          }
+        }
+        throw failures[0];
+      },
+      resourceCountIs: (type, count) => expect(ofType(serviceResources, type)).toHaveLength(count),
+    };
+  });
+
+  it('keeps every stack far below CloudFormation\'s 500 resources (350 at most)', () => {
+    // Prepare
+    const counts = allStacks(stacks).map((stack) => ({ stack: stack.stackName, resources: Object.keys(Template.fromStack(stack).toJSON().Resources).length }));
+
+    // Assess: a failure names the stack and its count.
+    expect(counts.every((count) => count.resources > 0)).toBe(true);
+    expect(counts.filter((count) => count.resources > 350)).toEqual([]);
   });
 
   describe('Stateful stack: table', () => {
@@ -88,7 +121,7 @@ describe('studio stacks', () => {
 
   describe('buckets of every stack', () => {
     const allBuckets = () =>
-      [stateful, service].flatMap((t) =>
+      [stateful, ...statelessTemplates].flatMap((t) =>
         Object.entries(t.findResources('AWS::S3::Bucket')).map(([id, r]) => ({ id, r: r as Resource, template: t })),
       );
 
@@ -216,7 +249,13 @@ describe('studio stacks', () => {
     it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s gets source maps, Powertools settings and exactly its catalogue environment', (id, spec) => {
       const variables = functionResource(id).Properties.Environment.Variables as Record<string, unknown>;
       expect(Object.keys(variables).sort()).toEqual(
-        ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', ...spec.env.map((key) => ENV[key])].sort(),
+        [
+          'NODE_OPTIONS',
+          'POWERTOOLS_LOG_LEVEL',
+          'POWERTOOLS_METRICS_NAMESPACE',
+          'POWERTOOLS_SERVICE_NAME',
+          ...Object.keys(spec.grants).map((resourceId) => (RESOURCES as Record<string, { env: string }>)[resourceId].env),
+        ].sort(),
       );
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
     });
@@ -236,16 +275,28 @@ describe('studio stacks', () => {
       expect(deployed.sort()).toEqual(ROUTES.map(routeKey).sort());
     });
 
-    it('puts every route behind the Cognito JWT authorizer', () => {
+    it('puts every route behind the Cognito JWT authorizer, except the public ones', () => {
       const [[authorizerId]] = ofType(serviceResources, 'AWS::ApiGatewayV2::Authorizer');
       service.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
       for (const [, route] of ofType(serviceResources, 'AWS::ApiGatewayV2::Route')) {
-        expect({ route: route.Properties.RouteKey, type: route.Properties.AuthorizationType, authorizer: route.Properties.AuthorizerId }).toEqual({
+        const spec = ROUTES.find((r) => routeKey(r) === route.Properties.RouteKey)!;
+        const authorizer = route.Properties.AuthorizerId ? JSON.stringify(route.Properties.AuthorizerId) : undefined;
+        expect({ route: route.Properties.RouteKey, type: route.Properties.AuthorizationType, authorizer }).toEqual({
           route: route.Properties.RouteKey,
-          type: 'JWT',
-          authorizer: { Ref: authorizerId },
+          type: spec.auth === 'none' ? 'NONE' : 'JWT',
+          // Domain stacks import the authorizer of the API stack.
+          authorizer: spec.auth === 'none' ? undefined : expect.stringContaining(authorizerId),
         });
       }
+    });
+
+    it('accepts ID tokens (aud) and access tokens (client_id) of the web client from the user pool', () => {
+      const [[, authorizer]] = ofType(serviceResources, 'AWS::ApiGatewayV2::Authorizer');
+      const { Audience, Issuer } = authorizer.Properties.JwtConfiguration;
+      expect(JSON.stringify(Audience)).toMatch(/UsersUserPoolWebClient/);
+      expect(Audience).toHaveLength(1);
+      expect(JSON.stringify(Issuer)).toContain('https://cognito-idp.');
+      expect(JSON.stringify(Issuer)).toMatch(/UsersUserPool/);
     });
 
     it('sends each route to the function the catalogue names', () => {
@@ -270,7 +321,7 @@ describe('studio stacks', () => {
       service.hasResourceProperties('AWS::ApiGatewayV2::Api', {
         CorsConfiguration: {
           AllowHeaders: Match.arrayWith(['authorization', 'content-type']),
-          AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^SiteDistribution'), 'DomainName'] }]] }],
+          AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::ImportValue': Match.stringLikeRegexp('SiteDistribution') }]] }],
         },
       });
     });
@@ -278,7 +329,7 @@ describe('studio stacks', () => {
 
   describe.each(STATE_MACHINES.map((s) => [s.id, s] as const))('state machine %s', (id, spec) => {
     const machine = (): Resource => {
-      const found = ofType(serviceResources, 'AWS::StepFunctions::StateMachine').find(([logicalId]) => logicalId.startsWith(id));
+      const found = ofType(serviceResources, 'AWS::StepFunctions::StateMachine').find(([logicalId]) => logicalId.startsWith(`Domain${id}`));
       if (!found) throw new Error(`no state machine ${id}`);
       return found[1];
     };
@@ -404,7 +455,7 @@ describe('studio stacks', () => {
   });
 
   it('tags every stack with app and stage', () => {
-    for (const stack of Object.values(stacks)) {
+    for (const stack of allStacks(stacks)) {
       expect(stack.tags.tagValues()).toEqual(expect.objectContaining({ app: 'HeadshotStudio', stage: 'test' }));
     }
   });

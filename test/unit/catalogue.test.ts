@@ -1,7 +1,29 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertSubstitutions, ENV, FUNCTIONS, functionById, GROUPS, placeholdersOf, ROUTES, routeKey, STATE_MACHINES, type StateMachineSpec } from '../../infra/catalogue';
-import { TEST_ENV } from './helpers/env';
+import { readFileSync } from 'node:fs';
+import {
+  type Access,
+  actionsFor,
+  assertSubstitutions,
+  DOMAINS,
+  FUNCTIONS,
+  functionById,
+  GROUPS,
+  placeholdersOf,
+  RESOURCES,
+  type ResourceKind,
+  ROUTES,
+  routeKey,
+  STATE_MACHINES,
+  type StateMachineSpec,
+} from '../../infra/catalogue';
+import { bindLocally } from '../../infra/local/binders';
+import { groupOf } from '../../shared/api/contract';
+
+const ALL_ENV_NAMES = Object.values(RESOURCES).map((r) => r.env);
+/** Each function's variables, derived from its grants as the local cloud derives them. */
+const envOf = (id: string) =>
+  bindLocally(functionById(id), RESOURCES, { region: 'eu-west-1', accountId: '123456789012', prefix: 'test', userPoolId: 'eu-west-1_test' }).env;
 
 const ROOT = join(__dirname, '..', '..');
 const PASCAL_CASE = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*$/;
@@ -9,7 +31,7 @@ const PASCAL_CASE = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*$/;
 /** Loads a handler module in a fresh registry with only the given environment variables set. */
 async function loadWithEnv(entry: string, env: Record<string, string>): Promise<Record<string, unknown>> {
   const saved = { ...process.env };
-  for (const name of Object.values(ENV)) delete process.env[name];
+  for (const name of ALL_ENV_NAMES) delete process.env[name];
   Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
   try {
     let loaded: Record<string, unknown> | undefined;
@@ -51,9 +73,9 @@ describe('Catalogue', () => {
         expect(existsSync(join(ROOT, spec.entry))).toBe(true);
       });
 
-      it('exports a handler function when given only the environment variables it declares', async () => {
+      it('exports a handler function when given only the environment variables its grants set', async () => {
         // Prepare
-        const env = Object.fromEntries(spec.env.map((key) => [ENV[key], TEST_ENV[ENV[key]]]));
+        const env = envOf(spec.id);
 
         // Act
         const module = await loadWithEnv(spec.entry, env);
@@ -62,17 +84,29 @@ describe('Catalogue', () => {
         expect(typeof module.handler).toBe('function');
       });
 
-      it('fails its cold start when the variables it declares are missing', async () => {
+      it('fails its cold start when the variables of its grants are missing', async () => {
         // Prepare: proves the check above can fail, i.e. each load evaluates the module afresh.
-        if (spec.env.length === 0) return;
+        if (Object.keys(spec.grants).length === 0) return;
 
         // Act & Assess
         await expect(loadWithEnv(spec.entry, {})).rejects.toThrow(/^Missing environment variable /);
       });
 
-      it('is granted the order pipeline exactly when it reads its ARN', () => {
+      it('reads the variable of every resource it is granted, and of no other', () => {
+        // Prepare: requireEnv('<ResourceId>') calls in the handler and the modules of its domain it imports.
+        const source = readFileSync(join(ROOT, spec.entry), 'utf8');
+        const read = [...source.matchAll(/requireEnv\('([A-Za-z]+)'\)/g)].map((m) => m[1]).sort();
+
         // Assess
-        expect(spec.env.includes('orderPipelineArn')).toBe(spec.grants.orderPipeline !== undefined);
+        expect(read).toEqual(Object.keys(spec.grants).sort());
+      });
+
+      it('grants only registered resources, each with an access valid for its kind', () => {
+        for (const [resourceId, access] of Object.entries(spec.grants as Record<string, Access>)) {
+          const resource = (RESOURCES as Record<string, { kind: ResourceKind }>)[resourceId];
+          expect(resource).toBeDefined();
+          expect(actionsFor(resource.kind, access as never).length).toBeGreaterThan(0);
+        }
       });
     });
   });
@@ -96,7 +130,7 @@ describe('Catalogue', () => {
 
     it('asks only for groups the user pool creates', () => {
       // Prepare
-      const groups = ROUTES.flatMap((r) => (r.group ? [r.group] : []));
+      const groups = ROUTES.flatMap((r) => groupOf(r) ?? []);
 
       // Assess
       expect(GROUPS.map((g) => g.name)).toEqual(expect.arrayContaining(groups));
@@ -104,11 +138,94 @@ describe('Catalogue', () => {
 
     it('keeps every admin path behind the admins group', () => {
       // Prepare
-      const adminRoutes = ROUTES.filter((r) => r.path.startsWith('/admin/') || r.path === '/admin');
+      const adminRoutes = ROUTES.filter((r) => r.path.startsWith('/v1/admin/') || r.path === '/v1/admin');
 
       // Assess
       expect(adminRoutes.length).toBeGreaterThan(0);
-      expect(adminRoutes.map((r) => r.group)).toEqual(adminRoutes.map(() => 'admins'));
+      expect(adminRoutes.map((r) => r.auth)).toEqual(adminRoutes.map(() => 'admins'));
+    });
+
+    it('puts every route under /v1', () => {
+      for (const route of ROUTES) expect(route.path).toMatch(/^\/v1\//);
+    });
+
+    it('keeps method, path and auth equal to the contract the route serves', () => {
+      for (const route of ROUTES) {
+        expect({ method: route.method, path: route.path, auth: route.auth }).toEqual({
+          method: route.contract.method,
+          path: route.contract.path,
+          auth: route.contract.auth,
+        });
+      }
+    });
+
+    it('makes public (auth none) only the health check and the API document', () => {
+      expect(ROUTES.filter((r) => r.auth === 'none').map(routeKey).sort()).toEqual(['GET /v1/health', 'GET /v1/openapi.json']);
+    });
+
+    it('serves each route with a function of its own domain', () => {
+      for (const domain of DOMAINS) {
+        for (const route of domain.routes) expect(domain.functions.map((f) => f.id)).toContain(route.functionId);
+      }
+    });
+  });
+
+  describe('DOMAINS', () => {
+    it('have unique lower-case ids that name their folder under functions/', () => {
+      const ids = DOMAINS.map((d) => d.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const domain of DOMAINS) {
+        expect(domain.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+        for (const fn of domain.functions) expect(fn.entry).toMatch(new RegExp(`^functions/${domain.id}/[a-z-]+\\.handler\\.ts$`));
+      }
+    });
+
+    it('declare each state machine in the domain the registry names as its owner', () => {
+      for (const domain of DOMAINS) {
+        for (const machine of domain.stateMachines) {
+          expect((RESOURCES as Record<string, { owner: unknown; kind: string }>)[machine.id]).toMatchObject({ kind: 'stateMachine', owner: { domain: domain.id } });
+        }
+      }
+    });
+
+    it('grant a domain only resources of shared stacks or of itself and earlier domains', () => {
+      const order = DOMAINS.map((d) => d.id);
+      for (const [position, domain] of DOMAINS.entries()) {
+        for (const fn of domain.functions) {
+          for (const resourceId of Object.keys(fn.grants)) {
+            const owner = (RESOURCES as Record<string, { owner: string | { domain: string } }>)[resourceId].owner;
+            if (typeof owner === 'string') continue;
+            expect(order.indexOf(owner.domain)).toBeGreaterThanOrEqual(0);
+            expect(order.indexOf(owner.domain)).toBeLessThanOrEqual(position);
+          }
+        }
+      }
+    });
+  });
+
+  describe('RESOURCES (the registry)', () => {
+    it('gives every resource its own environment variable', () => {
+      expect(new Set(ALL_ENV_NAMES).size).toBe(ALL_ENV_NAMES.length);
+      for (const name of ALL_ENV_NAMES) expect(name).toMatch(/^[A-Z][A-Z0-9_]*$/);
+    });
+
+    it('has a state machine entry for every workflow of the catalogue, and no orphan', () => {
+      const registered = Object.entries(RESOURCES)
+        .filter(([, r]) => r.kind === 'stateMachine')
+        .map(([id]) => id)
+        .sort();
+      expect(registered).toEqual(STATE_MACHINES.map((m) => m.id).sort());
+    });
+
+    it('sets a function\'s environment from its grants alone', () => {
+      // Prepare
+      const spec = functionById('CreateOrder');
+
+      // Act
+      const env = envOf(spec.id);
+
+      // Assess
+      expect(Object.keys(env).sort()).toEqual(['ORDER_PIPELINE_ARN', 'TABLE_NAME', 'UPLOADS_BUCKET']);
     });
   });
 

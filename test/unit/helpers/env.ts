@@ -8,6 +8,7 @@ export const TEST_ENV = {
   UPLOADS_BUCKET: 'test-uploads',
   OUTPUTS_BUCKET: 'test-outputs',
   ORDER_PIPELINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:OrderPipeline',
+  USER_POOL_ID: 'eu-west-1_TestPool1',
 } as const;
 
 Object.assign(process.env, TEST_ENV, {
@@ -15,4 +16,6 @@ Object.assign(process.env, TEST_ENV, {
   // Keep test output readable; the Powertools logger reads this when it is built.
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_SERVICE_NAME: 'headshot-studio-test',
+  // Business metrics would print EMF lines on stdout after every call.
+  POWERTOOLS_METRICS_DISABLED: 'true',
 });

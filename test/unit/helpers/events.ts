@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 export type Claims = APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer']['jwt']['claims'];
 
 export interface EventOptions {
-  /** `METHOD /path` as the API Gateway route table spells it. */
+  /** `METHOD /path` as the API Gateway route table spells it, e.g. `GET /v1/orders/{orderId}`. */
   readonly routeKey?: string;
   /** JWT claims; `null` builds an event without an authorizer (no claims). */
   readonly claims?: Claims | null;
@@ -19,12 +19,19 @@ export const CUSTOMER_SUB = '11111111-1111-4111-8111-111111111111';
 export const OTHER_CUSTOMER_SUB = '22222222-2222-4222-8222-222222222222';
 export const ADMIN_SUB = '33333333-3333-4333-8333-333333333333';
 
-export const customerClaims: Claims = { sub: CUSTOMER_SUB, email: 'ada@example.com' };
-export const adminClaims: Claims = { sub: ADMIN_SUB, email: 'admin@example.com', 'cognito:groups': '[admins]' };
+const CLIENT_ID = '4example0client0id0web';
+
+/** Claims of an ID token, as API Gateway flattens them. */
+export const customerClaims: Claims = { sub: CUSTOMER_SUB, email: 'ada@example.com', token_use: 'id' };
+export const adminClaims: Claims = { sub: ADMIN_SUB, email: 'admin@example.com', 'cognito:groups': '[admins]', token_use: 'id' };
+
+/** Claims of a Cognito access token: no e-mail, only the subject, the groups and the client. */
+export const accessTokenClaims: Claims = { sub: CUSTOMER_SUB, 'cognito:groups': '[]', client_id: CLIENT_ID, token_use: 'access' };
+export const adminAccessTokenClaims: Claims = { sub: ADMIN_SUB, 'cognito:groups': '[admins]', client_id: CLIENT_ID, token_use: 'access' };
 
 /** A fake API Gateway HTTP API (payload v2) event behind a JWT authorizer. */
 export function makeEvent(options: EventOptions = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
-  const routeKey = options.routeKey ?? 'GET /me';
+  const routeKey = options.routeKey ?? 'GET /v1/me';
   const [method, path] = routeKey.split(' ');
   const rawPath = Object.entries(options.pathParameters ?? {}).reduce(
     (p, [name, value]) => p.replace(`{${name}}`, value),

@@ -1,25 +1,21 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { OrderStatus, StylePlan } from '../../../shared/orders';
+import type { OrderRecord } from '#functions/orders/order-store';
+import type { StylePlan } from '#shared/orders';
 import { CUSTOMER_SUB } from './events';
 
 export const ORDER_ID = '9b2f3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d';
+export const OTHER_ORDER_ID = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
 export const EXECUTION_ARN = `arn:aws:states:eu-west-1:123456789012:execution:OrderPipeline:${ORDER_ID}`;
 export const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAfake-task-token';
 
-/** A stored order item as DynamoDB returns it, keys and backend-only attributes included. */
-export function orderItem(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const orderId = (overrides.orderId as string | undefined) ?? ORDER_ID;
-  const status = (overrides.status as OrderStatus | undefined) ?? 'PENDING_EDITOR_CONFIRMATION';
+/**
+ * A stored order as the store returns it: the view plus the backend-only
+ * attributes (execution ARN, task token). By default it waits at the gate.
+ */
+export function orderRecord(overrides: Partial<OrderRecord> = {}): OrderRecord {
+  const status = overrides.status ?? 'PENDING_EDITOR_CONFIRMATION';
   return {
-    pk: `ORDER#${orderId}`,
-    sk: 'ORDER',
-    gsi1pk: `CUSTOMER#${CUSTOMER_SUB}`,
-    gsi1sk: `2030-01-01T00:00:00.000Z#${orderId}`,
-    gsi2pk: `STATUS#${status}`,
-    gsi2sk: `2030-01-01T00:00:00.000Z#${orderId}`,
-    orderId,
+    orderId: ORDER_ID,
     customerId: CUSTOMER_SUB,
-    customerEmail: 'ada@example.com',
     status,
     styles: ['corporate-grey', 'studio-black'],
     createdAt: '2030-01-01T00:00:00.000Z',
@@ -34,19 +30,16 @@ export function orderItem(overrides: Record<string, unknown> = {}): Record<strin
   };
 }
 
+/** `count` orders of one customer, one a minute apart from 2030-01-01T00:00Z; the last is the newest. */
+export function ordersOf(customerId: string, count: number, overrides: Partial<OrderRecord> = {}): OrderRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const createdAt = new Date(Date.UTC(2030, 0, 1, 0, i)).toISOString();
+    const orderId = `${String(i).padStart(8, '0')}-0000-4000-8000-${customerId.slice(-12)}`;
+    return orderRecord({ orderId, customerId, createdAt, updatedAt: createdAt, timeline: [{ status: 'SUBMITTED', at: createdAt }], ...overrides });
+  });
+}
+
 export const PLANS: StylePlan[] = [
   { styleId: 'corporate-grey', position: 0, prompt: 'grey prompt', images: 6, batches: 2 },
   { styleId: 'studio-black', position: 1, prompt: 'black prompt', images: 6, batches: 2 },
 ];
-
-/** The plan items as stored under the order's partition. */
-export const PLAN_ITEMS = PLANS.map((plan) => ({
-  pk: `ORDER#${ORDER_ID}`,
-  sk: `PLAN#${String(plan.position).padStart(2, '0')}`,
-  ...plan,
-}));
-
-/** The error DynamoDB answers when a condition expression does not hold. */
-export function conditionalCheckFailed(): ConditionalCheckFailedException {
-  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
-}

