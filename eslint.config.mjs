@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // zod comes through shared/validation (zod/mini, English messages, tree-shakeable).
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['shared/validation.ts'],
     rules: {
       'no-restricted-imports': [
