@@ -13,8 +13,8 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
 
 /** What each status means for the customer, in a sentence or two. */
 export const STATUS_EXPLANATIONS: Readonly<Record<OrderStatus, string>> = {
-  SUBMITTED: 'We received your order and are passing it to the studio.',
-  PENDING_EDITOR_CONFIRMATION: 'A studio editor checks every order before any images are made. Nothing is charged until then.',
+  SUBMITTED: 'We received your order and are passing it to a studio editor. This page updates by itself.',
+  PENDING_EDITOR_CONFIRMATION: 'Nothing is charged until a studio editor confirms the order. This page updates by itself; you can also close it and come back later.',
   CONFIRMED: 'A studio editor confirmed your order. Your headshots are planned and on their way.',
   REJECTED: 'A studio editor could not accept this order. You were not charged.',
   EXPIRED: 'Nobody confirmed the order in time, so it was closed. You were not charged.',
