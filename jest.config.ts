@@ -5,7 +5,7 @@ import type { Config } from 'jest';
 const transform: Config['transform'] = {
   '^.+\\.[tj]sx?$': [
     'ts-jest',
-    { tsconfig: { isolatedModules: true, rootDir: __dirname, module: 'commonjs', allowJs: true, esModuleInterop: true, ignoreDeprecations: '6.0' } },
+    { tsconfig: { isolatedModules: true, rootDir: __dirname, module: 'commonjs', allowJs: true, esModuleInterop: true, jsx: 'react-jsx', jsxImportSource: 'preact', ignoreDeprecations: '6.0' } },
   ],
 };
 // middy ships ES modules only; let ts-jest turn them into CommonJS for the tests.
@@ -17,11 +17,11 @@ const moduleNameMapper: Config['moduleNameMapper'] = {
   '^#shared/(.*)$': '<rootDir>/shared/$1',
   '^#catalogue/(.*)$': '<rootDir>/infra/catalogue/$1',
 };
-const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'tsx', 'js', 'json'] };
 
 const config: Config = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.{ts,tsx}'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },

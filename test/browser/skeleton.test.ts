@@ -23,21 +23,25 @@ const CHROMIUM_ARGS = [
  * The web app in real headless Chromium against the local cloud: a customer
  * orders, an admin confirms in another browser context, the customer's page
  * follows the order to CONFIRMED without a reload. The tests in this file run
- * in order and share the order.
+ * in order and share the orders.
  */
 describe('web app on the local cloud', () => {
   let cloud: RunningCloud;
   let browser: Browser;
   let customerContext: BrowserContext;
   let customerPage: Page;
+  let adminContext: BrowserContext;
+  let adminPage: Page;
   let orderId: string;
   const pageErrors: string[] = [];
+  const REJECTION_REASON = 'The selfies are too dark to train on; please retake them in daylight.';
 
   beforeAll(async () => {
     cloud = await startLocalCloud();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     customerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     customerPage = await watchedPage(customerContext, pageErrors);
+    mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {
@@ -53,6 +57,7 @@ describe('web app on the local cloud', () => {
   it('tells the customer when the password is wrong', async () => {
     const customer = demoUser(cloud.endpoints, 'customer');
     await customerPage.goto(cloud.endpoints.web);
+    await expect(customerPage.getByTestId('footer-api-docs').isVisible()).resolves.toBe(true);
 
     await fillSignIn(customerPage, { ...customer, password: `${customer.password}-wrong` });
 
@@ -60,16 +65,20 @@ describe('web app on the local cloud', () => {
     expect(await customerPage.getByTestId('whoami').count()).toBe(0);
   }, 30_000);
 
-  it('signs the customer in and shows who they are', async () => {
+  it('signs the customer in at their studio and shows who they are', async () => {
     const customer = demoUser(cloud.endpoints, 'customer');
 
     await fillSignIn(customerPage, customer);
 
     await expectText(customerPage, 'whoami', customer.email);
+    expect(new URL(customerPage.url()).hash).toMatch(/^(#\/)?$/);
+    await customerPage.getByTestId('new-order-form').waitFor();
+    expect(await customerPage.getByTestId('nav-home').getAttribute('aria-current')).toBe('page');
     expect(await customerPage.getByTestId('nav-admin').count()).toBe(0);
+    expect(await customerPage.getByTestId('nav-artist').count()).toBe(0);
   }, 30_000);
 
-  it('submits an order with two styles and follows it to the confirmation gate', async () => {
+  it('submits an order with two styles and follows it to the confirmation gate, without pipeline internals', async () => {
     await customerPage.getByTestId('style-corporate-grey').check();
     await customerPage.getByTestId('style-outdoor-natural').check();
     await customerPage.getByTestId('order-note').fill('Glasses on in half of the shots, please.');
@@ -83,6 +92,12 @@ describe('web app on the local cloud', () => {
     expect(await stepState(customerPage, 'CONFIRMED')).toBe('upcoming');
     await customerPage.getByTestId('plan-corporate-grey').waitFor();
     await customerPage.getByTestId('plan-outdoor-natural').waitFor();
+    await customerPage.getByTestId('order-submitted-notice').waitFor();
+    expect(await customerPage.getByTestId('order-live').count()).toBe(1);
+    // The execution, prompts and batch counts are for admins.
+    expect(await customerPage.getByTestId('order-execution').count()).toBe(0);
+    const text = await mainText(customerPage);
+    expect(text).not.toMatch(/Generation prompt|batches|Pipeline|Execution/i);
   }, 60_000);
 
   it('keeps the admin queue from the customer, in the page and in the API', async () => {
@@ -96,43 +111,117 @@ describe('web app on the local cloud', () => {
 
     // Same tab: the session lives in sessionStorage, which a new tab does not share.
     await customerPage.goto(`${cloud.endpoints.web}/#/admin`);
-    await expectText(customerPage, 'error-banner', /You do not have access to this/);
+    await expectText(customerPage, 'forbidden', /You do not have access to this page/);
     expect(await customerPage.getByTestId('admin-queue').count()).toBe(0);
+
+    await customerPage.goto(`${cloud.endpoints.web}/#/no-such-page`);
+    await expectText(customerPage, 'not-found', /Page not found/);
 
     await customerPage.goto(`${cloud.endpoints.web}/#/orders/${orderId}`);
     await customerPage.getByTestId('timeline').waitFor();
   }, 30_000);
 
-  it('lets the admin confirm the order from the queue', async () => {
-    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const admin = await watchedPage(adminContext, pageErrors);
-    await admin.goto(cloud.endpoints.web);
-    await fillSignIn(admin, demoUser(cloud.endpoints, 'admin'));
-    await expectText(admin, 'whoami', 'admins');
+  it('lands the admin on the queue and lets them confirm the order', async () => {
+    adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    adminPage = await watchedPage(adminContext, pageErrors);
+    await adminPage.goto(cloud.endpoints.web);
+    await fillSignIn(adminPage, demoUser(cloud.endpoints, 'admin'));
+    await expectText(adminPage, 'whoami', 'admins');
 
-    await admin.getByTestId('nav-admin').click();
-    await admin.getByTestId(`queue-row-${orderId}`).waitFor();
-    await admin.getByTestId(`confirm-${orderId}`).click();
+    await adminPage.waitForURL(/#\/admin$/);
+    expect(await adminPage.getByTestId('nav-admin').getAttribute('aria-current')).toBe('page');
+    await adminPage.getByTestId(`queue-row-${orderId}`).waitFor();
+    await adminPage.screenshot({ path: join(SCREENSHOTS, 'admin-queue.png'), fullPage: true });
+    await adminPage.getByTestId(`confirm-${orderId}`).click();
 
-    await expectText(admin, 'notice', /confirmed/);
-    await admin.getByTestId(`queue-row-${orderId}`).waitFor({ state: 'detached' });
-    await adminContext.close();
+    await expectText(adminPage, 'notice', /confirmed/);
+    await adminPage.getByTestId(`queue-row-${orderId}`).waitFor({ state: 'detached' });
   }, 60_000);
 
-  it('shows the customer the confirmed order and the finished pipeline without a reload', async () => {
+  it('shows the customer the confirmed order without a reload, and the admin the finished pipeline', async () => {
     await customerPage.locator('[data-testid=order-status][data-status=CONFIRMED]').waitFor({ timeout: PIPELINE_MS });
-    await customerPage.locator('[data-testid=order-execution-status][data-status=SUCCEEDED]').waitFor({ timeout: PIPELINE_MS });
 
     expect(await stepState(customerPage, 'CONFIRMED')).toBe('done');
-    expect(await customerPage.getByTestId('order-live').count()).toBe(0);
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    await customerPage.getByTestId('order-live').waitFor({ state: 'detached' });
+    expect(await customerPage.getByTestId('order-submitted-notice').count()).toBe(0);
+    expect(await customerPage.getByTestId('order-execution').count()).toBe(0);
     await customerPage.evaluate(() => window.scrollTo(0, 0));
     await customerPage.screenshot({ path: join(SCREENSHOTS, 'order-confirmed.png'), fullPage: true });
+
+    await adminPage.goto(`${cloud.endpoints.web}/#/orders/${orderId}`);
+    await adminPage.locator('[data-testid=order-execution-status][data-status=SUCCEEDED]').waitFor({ timeout: PIPELINE_MS });
+    expect(await adminPage.getByTestId('order-live').count()).toBe(0);
   }, 60_000);
 
-  it('lists the order under My orders and signs the customer out', async () => {
+  it('shows a rejected order as rejected, with the editor’s reason once', async () => {
     await customerPage.goto(`${cloud.endpoints.web}/#/`);
+    await customerPage.getByTestId('style-studio-black').check();
+    await customerPage.getByTestId('order-submit').click();
+    await customerPage.waitForURL(/#\/orders\/[0-9a-f-]{36}$/);
+    const rejectedId = customerPage.url().split('/').pop()!;
+    await customerPage.locator('[data-testid=order-status][data-status=PENDING_EDITOR_CONFIRMATION]').waitFor({ timeout: PIPELINE_MS });
+
+    await adminPage.goto(`${cloud.endpoints.web}/#/admin`);
+    await adminPage.getByTestId(`reject-${rejectedId}`).click();
+    await adminPage.getByTestId(`reject-reason-${rejectedId}`).fill(REJECTION_REASON);
+    await adminPage.getByTestId(`reject-submit-${rejectedId}`).click();
+    await expectText(adminPage, 'notice', /rejected/);
+
+    await customerPage.locator('[data-testid=order-status][data-status=REJECTED]').waitFor({ timeout: PIPELINE_MS });
+    expect(await customerPage.getByTestId('order-status').textContent()).toBe('Rejected');
+    expect(await stepState(customerPage, 'REJECTED')).toBe('ended');
+    await expectText(customerPage, 'failure-reason', REJECTION_REASON);
+    const text = await mainText(customerPage);
+    expect(text.split(REJECTION_REASON).length - 1).toBe(1);
+    expect(text).not.toMatch(/fail/i);
+    expect(await customerPage.getByTestId('order-live').count()).toBe(0);
+    expect(await customerPage.getByTestId('order-submitted-notice').count()).toBe(0);
+    await customerPage.screenshot({ path: join(SCREENSHOTS, 'order-rejected.png'), fullPage: true });
+
+    // On a phone: nothing wider than the screen.
+    await customerPage.setViewportSize({ width: 390, height: 844 });
+    expect(await customerPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await customerPage.screenshot({ path: join(SCREENSHOTS, 'order-rejected-390.png'), fullPage: true });
+    await customerPage.setViewportSize({ width: 1280, height: 900 });
+    await adminContext.close();
+  }, 90_000);
+
+  it('lands the artist on their review queue', async () => {
+    const artistContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const artist = await watchedPage(artistContext, pageErrors);
+    await artist.goto(cloud.endpoints.web);
+    await fillSignIn(artist, demoUser(cloud.endpoints, 'artist'));
+
+    await artist.waitForURL(/#\/artist$/);
+    await expectText(artist, 'artist-queue-empty', /will appear here/);
+    expect(await artist.getByTestId('nav-artist').getAttribute('aria-current')).toBe('page');
+    expect(await artist.getByTestId('nav-admin').count()).toBe(0);
+    await artist.screenshot({ path: join(SCREENSHOTS, 'artist.png'), fullPage: true });
+    await artistContext.close();
+  }, 30_000);
+
+  it('opens the API docs without sign-in, and says so when the reference cannot be loaded', async () => {
+    const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const visitor = await watchedPage(visitorContext, pageErrors);
+    await visitor.goto(cloud.endpoints.web);
+    await visitor.getByTestId('footer-api-docs').click();
+
+    await visitor.waitForURL(/#\/docs$/);
+    await visitor.getByTestId('api-docs').waitFor();
+    await expectText(visitor, 'api-docs-error', /Could not load the API reference/);
+    expect(await visitor.getByTestId('signin-email').count()).toBe(0);
+    await visitorContext.close();
+
+    // Signed in, from the app's footer.
+    await customerPage.getByTestId('footer-api-docs').click();
+    await expectText(customerPage, 'api-docs-error', /Could not load the API reference/);
+    await customerPage.screenshot({ path: join(SCREENSHOTS, 'api-docs-unavailable.png'), fullPage: true });
+  }, 30_000);
+
+  it('lists the order under My orders, moves the focus to the page heading, and signs the customer out', async () => {
+    await customerPage.getByTestId('nav-home').click();
     await customerPage.locator(`[data-testid=order-row-${orderId}] [data-status=CONFIRMED]`).waitFor();
+    expect(await customerPage.evaluate(() => document.activeElement?.tagName)).toBe('H1');
 
     await customerPage.getByTestId('signout').click();
 
@@ -171,6 +260,11 @@ async function expectText(page: Page, testid: string, expected: string | RegExp)
     await page.waitForTimeout(100);
   }
   throw new Error(`[data-testid=${testid}] never showed ${String(expected)}; last text: "${text}"`);
+}
+
+/** The visible text of the page's main region. */
+function mainText(page: Page): Promise<string> {
+  return page.locator('main').innerText();
 }
 
 function stepState(page: Page, status: string): Promise<string | null> {

@@ -1,5 +1,5 @@
-import type { OrderStatus } from '../../shared/orders';
-import { styleById } from '../../shared/styles';
+import type { OrderStatus } from '../../../shared/orders';
+import { styleById } from '../../../shared/styles';
 
 /** What each order status reads as on screen. */
 export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
@@ -9,6 +9,16 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   REJECTED: 'Rejected',
   EXPIRED: 'Expired',
   FAILED: 'Failed',
+};
+
+/** What each status means for the customer, in a sentence or two. */
+export const STATUS_EXPLANATIONS: Readonly<Record<OrderStatus, string>> = {
+  SUBMITTED: 'We received your order and are passing it to a studio editor. This page updates by itself.',
+  PENDING_EDITOR_CONFIRMATION: 'Nothing is charged until a studio editor confirms the order. This page updates by itself; you can also close it and come back later.',
+  CONFIRMED: 'A studio editor confirmed your order. Your headshots are planned and on their way.',
+  REJECTED: 'A studio editor could not accept this order. You were not charged.',
+  EXPIRED: 'Nobody confirmed the order in time, so it was closed. You were not charged.',
+  FAILED: 'Something went wrong on our side while preparing the order. Our team has been alerted.',
 };
 
 /** Colour family of a status badge: in progress, done, or ended badly. */

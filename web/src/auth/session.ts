@@ -1,4 +1,4 @@
-import type { WebConfig } from '../config';
+import type { WebConfig } from '../../config';
 
 /** The tokens of a signed-in person, kept in sessionStorage (gone when the tab closes). */
 export interface Session {

@@ -1,5 +1,5 @@
-import * as z from '../../shared/validation';
-import type { WebConfig } from '../config';
+import * as z from '../../../shared/validation';
+import type { WebConfig } from '../../config';
 
 const configSchema = z.object({
   apiUrl: z.string().check(z.minLength(1)),

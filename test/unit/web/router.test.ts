@@ -1,0 +1,101 @@
+import { h } from 'preact';
+import { canOpen, landingPath, matchPath, navRoutes, pathFromHash, resolveRoute, type Route } from '../../../web/src/app/router';
+
+const View = () => h('div', {});
+const ROUTES: readonly Route[] = [
+  { path: '/', view: View, title: 'My studio', nav: 'My studio' },
+  { path: '/orders/:orderId', view: View, title: 'Order' },
+  { path: '/admin', view: View, title: 'Confirmation queue', nav: 'Confirmation queue', group: 'admins' },
+  { path: '/artist', view: View, title: 'Review queue', nav: 'Review queue', group: 'artists' },
+  { path: '/docs', view: View, title: 'API docs', public: true },
+];
+
+describe('pathFromHash', () => {
+  it.each([
+    ['', '/'],
+    ['#', '/'],
+    ['#/', '/'],
+    ['#/admin', '/admin'],
+    ['#/admin/', '/admin'],
+    ['#admin', '/admin'],
+    ['#/orders/abc?tab=plans', '/orders/abc'],
+  ])('%j is %j', (hash, path) => expect(pathFromHash(hash)).toBe(path));
+});
+
+describe('matchPath', () => {
+  it('matches static paths exactly', () => {
+    expect(matchPath('/admin', '/admin')).toEqual({});
+    expect(matchPath('/admin', '/admin/more')).toBeUndefined();
+    expect(matchPath('/', '/')).toEqual({});
+    expect(matchPath('/', '/admin')).toBeUndefined();
+  });
+
+  it('reads and decodes parameters', () => {
+    expect(matchPath('/orders/:orderId', '/orders/4f1c-9a')).toEqual({ orderId: '4f1c-9a' });
+    expect(matchPath('/orders/:orderId', '/orders/a%20b')).toEqual({ orderId: 'a b' });
+    expect(matchPath('/a/:x/b/:y', '/a/1/b/2')).toEqual({ x: '1', y: '2' });
+  });
+
+  it('refuses missing or malformed parameters', () => {
+    expect(matchPath('/orders/:orderId', '/orders')).toBeUndefined();
+    expect(matchPath('/orders/:orderId', '/orders/%E0%A4%A')).toBeUndefined();
+  });
+});
+
+describe('resolveRoute', () => {
+  it('finds the route and its params', () => {
+    const resolved = resolveRoute(ROUTES, '/orders/123', []);
+    expect(resolved).toMatchObject({ kind: 'found', params: { orderId: '123' } });
+    expect(resolved.kind !== 'not-found' && resolved.route.title).toBe('Order');
+  });
+
+  it('says forbidden when the person lacks the group, found when they have it', () => {
+    expect(resolveRoute(ROUTES, '/admin', []).kind).toBe('forbidden');
+    expect(resolveRoute(ROUTES, '/admin', ['artists']).kind).toBe('forbidden');
+    expect(resolveRoute(ROUTES, '/admin', ['admins']).kind).toBe('found');
+    expect(resolveRoute(ROUTES, '/artist', ['artists']).kind).toBe('found');
+  });
+
+  it('opens public routes to anyone', () => {
+    const resolved = resolveRoute(ROUTES, '/docs', []);
+    expect(resolved.kind).toBe('found');
+    expect(resolved.kind === 'found' && resolved.route.public).toBe(true);
+  });
+
+  it('says not found for unknown paths', () => {
+    expect(resolveRoute(ROUTES, '/nowhere', ['admins'])).toEqual({ kind: 'not-found', path: '/nowhere' });
+    expect(resolveRoute(ROUTES, '/orders/1/extra', []).kind).toBe('not-found');
+  });
+});
+
+describe('navigation and landing', () => {
+  it('lists only the entries a person may open', () => {
+    expect(navRoutes(ROUTES, []).map((r) => r.path)).toEqual(['/']);
+    expect(navRoutes(ROUTES, ['admins']).map((r) => r.path)).toEqual(['/', '/admin']);
+    expect(navRoutes(ROUTES, ['admins', 'artists']).map((r) => r.path)).toEqual(['/', '/admin', '/artist']);
+    expect(canOpen(ROUTES[0], [])).toBe(true);
+  });
+
+  it('lands admins on their queue, artists on theirs, customers in the studio', () => {
+    expect(landingPath(['admins'])).toBe('/admin');
+    expect(landingPath(['artists', 'admins'])).toBe('/admin');
+    expect(landingPath(['artists'])).toBe('/artist');
+    expect(landingPath([])).toBe('/');
+  });
+});
+
+describe('the app route table', () => {
+  // Imported late: the table pulls in every view.
+  const { ROUTES: APP_ROUTES, navTestId } = jest.requireActual<typeof import('../../../web/src/app/routes')>('../../../web/src/app/routes');
+
+  it('has the pages, their groups and the public API docs', () => {
+    const byPath = Object.fromEntries(APP_ROUTES.map((r) => [r.path, r]));
+    expect(Object.keys(byPath)).toEqual(['/', '/orders/:orderId', '/admin', '/artist', '/docs']);
+    expect(byPath['/admin'].group).toBe('admins');
+    expect(byPath['/artist'].group).toBe('artists');
+    expect(byPath['/docs'].public).toBe(true);
+    expect(APP_ROUTES.filter((r) => r.public).map((r) => r.path)).toEqual(['/docs']);
+    expect(navTestId('/')).toBe('nav-home');
+    expect(navTestId('/admin')).toBe('nav-admin');
+  });
+});

@@ -1,0 +1,59 @@
+import type { OrderStatus, OrderView } from '../../../shared/orders';
+import { formatDateTime } from '../ui/format';
+import { statusLabel } from '../ui/labels';
+import { timelineSteps, type StepState } from './timeline';
+
+/** What a step means, by whether it is behind, at or ahead of the order. Where an order stopped is explained beside the timeline. */
+const STEP_TEXT: Readonly<Partial<Record<OrderStatus, Partial<Record<StepState, string>>>>> = {
+  SUBMITTED: { done: 'We received your order.', current: 'Sending your order to the studio…' },
+  PENDING_EDITOR_CONFIRMATION: {
+    done: 'A studio editor reviewed the order.',
+    current: 'A studio editor checks every order before any images are made.',
+    upcoming: 'A studio editor checks the order.',
+  },
+  CONFIRMED: { done: 'Confirmed: your images are planned.', upcoming: 'Images are planned once confirmed.' },
+};
+
+const STATE_TEXT: Readonly<Record<StepState, string>> = {
+  done: 'done',
+  current: 'current step',
+  upcoming: 'still to come',
+  ended: 'the order stopped here',
+};
+
+/** A horizontal step indicator (vertical on narrow screens) of where the order is. */
+export function OrderTimeline({ order }: { order: Pick<OrderView, 'status' | 'timeline'> }) {
+  const steps = timelineSteps(order);
+  return (
+    <ol class={`timeline${order.status === 'CONFIRMED' ? ' timeline-complete' : ''}`} data-testid="timeline" aria-label="Order progress" data-status={order.status}>
+      {steps.map((step, i) => {
+        const detail = step.state === 'ended' ? undefined : STEP_TEXT[step.status]?.[step.state];
+        return (
+          <li
+            key={step.status}
+            class={`step step-${step.state}`}
+            data-testid={`timeline-step-${step.status}`}
+            data-state={step.state}
+            aria-current={step.state === 'current' ? 'step' : undefined}
+          >
+            <span class="step-marker" aria-hidden="true">
+              {step.state === 'done' ? '✓' : step.state === 'ended' ? '✕' : String(i + 1)}
+            </span>
+            <div class="step-body">
+              <strong class="step-label">
+                {statusLabel(step.status)}
+                <span class="visually-hidden"> ({STATE_TEXT[step.state]})</span>
+              </strong>
+              {step.entry && (
+                <time class="step-time" dateTime={step.entry.at}>
+                  {formatDateTime(step.entry.at)}
+                </time>
+              )}
+              {detail && <p class="step-detail">{detail}</p>}
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
