@@ -177,6 +177,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: url(ports.dynamodb),
       AWS_ENDPOINT_URL_S3: url(ports.s3),
       AWS_ENDPOINT_URL_SFN: url(ports.stepfunctions),
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.cognito),
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'headshot-studio',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

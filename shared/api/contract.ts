@@ -97,11 +97,12 @@ export function shapeOf(schema: Schema): Record<string, Schema> {
 }
 
 /** `/v1/orders/{orderId}` with `{ orderId: 'x' }` → `/v1/orders/x` (each value URI-encoded). */
-export function fillPath(path: string, params: Record<string, string> | undefined): string {
+export function fillPath(path: string, params: unknown): string {
+  const values = new Map<string, unknown>(typeof params === 'object' && params !== null ? Object.entries(params) : []);
   return path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
-    const value = params?.[name];
+    const value = values.get(name);
     if (value === undefined) throw new Error(`Missing path parameter ${name} for ${path}`);
-    return encodeURIComponent(value);
+    return encodeURIComponent(String(value));
   });
 }
 

@@ -22,6 +22,6 @@ export const getOpenApi = defineRoute({
   tag: 'platform',
   summary: 'This API as an OpenAPI 3.1 document',
   status: 200,
-  response: z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
+  response: z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
   errors: [],
 });

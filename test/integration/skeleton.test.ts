@@ -20,7 +20,7 @@ describe('walking skeleton on the local cloud', () => {
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const getOrder = async (orderId: string) => (await call(customer, 'GET', `/orders/${orderId}`)).body as unknown as OrderView;
+  const getOrder = async (orderId: string) => (await call(customer, 'GET', `/v1/orders/${orderId}`)).body as unknown as OrderView;
   const waitForStatus = (orderId: string, status: string) =>
     eventually(async () => {
       const order = await getOrder(orderId);
@@ -52,27 +52,48 @@ describe('walking skeleton on the local cloud', () => {
 
   describe('authentication and authorisation', () => {
     it('answers 401 without a token, as the JWT authorizer does', async () => {
-      const res = await call(undefined, 'GET', '/me');
+      const res = await call(undefined, 'GET', '/v1/me');
       expect(res).toEqual({ status: 401, body: { message: 'Unauthorized' } });
     });
 
     it('answers 401 for a token that is not signed by the user pool', async () => {
       const [header, payload] = customer.split('.');
-      const res = await call(`${header}.${payload}.AAAA`, 'GET', '/me');
+      const res = await call(`${header}.${payload}.AAAA`, 'GET', '/v1/me');
       expect(res.status).toBe(401);
     });
 
     it('passes the groups claim through to the handler', async () => {
-      const me = await call(admin, 'GET', '/me');
+      const me = await call(admin, 'GET', '/v1/me');
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ email: 'admin@example.com', groups: ['admins'] });
-      expect((await call(customer, 'GET', '/me')).body).toMatchObject({ email: 'customer@example.com', groups: [] });
+      expect((await call(customer, 'GET', '/v1/me')).body).toMatchObject({ email: 'customer@example.com', groups: [] });
     });
 
     it('gives a customer 403 on the admin routes', async () => {
-      const res = await call(customer, 'GET', '/admin/orders');
+      const res = await call(customer, 'GET', '/v1/admin/orders');
       expect(res.status).toBe(403);
-      expect(res.body.message).toMatch(/admins/);
+      expect(res.body).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/admins/) });
+    });
+
+    it('serves the public routes without a token', async () => {
+      const health = await call(undefined, 'GET', '/v1/health');
+      expect(health).toEqual({ status: 200, body: { status: 'ok', version: expect.any(String) } });
+      const document = await call(undefined, 'GET', '/v1/openapi.json');
+      expect(document.status).toBe(200);
+      expect(document.body).toMatchObject({ openapi: '3.1.0', servers: [{ url: cloud.endpoints.api }] });
+      expect(Object.keys(document.body.paths as object)).toContain('/v1/orders/{orderId}');
+    });
+
+    it('refuses a query parameter the route does not take, with its code', async () => {
+      const res = await call(customer, 'GET', '/v1/orders?colour=blue');
+      expect(res).toEqual({ status: 400, body: { code: 'UNKNOWN_PARAMETER', message: expect.stringContaining('colour') } });
+    });
+
+    it('refuses a forged cursor and an out-of-range limit', async () => {
+      const forged = Buffer.from(JSON.stringify({ pk: 'ORDER#x', sk: 'ORDER', gsi1pk: 'CUSTOMER#someone-else', gsi1sk: 'x' })).toString('base64url');
+      expect((await call(customer, 'GET', `/v1/orders?cursor=${forged}`)).body).toMatchObject({ code: 'INVALID_CURSOR' });
+      expect((await call(customer, 'GET', '/v1/orders?limit=0')).body).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((await call(customer, 'GET', '/v1/orders?limit=101')).body).toMatchObject({ code: 'VALIDATION_FAILED' });
     });
 
     it('answers 404 for a route that is not in the route table', async () => {
@@ -83,32 +104,45 @@ describe('walking skeleton on the local cloud', () => {
   describe('bad input', () => {
     it('rejects an unknown style with a 400 that lists the choices, writing nothing', async () => {
       const before = await uploadsKeys();
-      const ordersBefore = (await call(customer, 'GET', '/orders')).body.orders as unknown[];
+      const ordersBefore = (await call(customer, 'GET', '/v1/orders')).body.orders as unknown[];
 
-      const res = await call(customer, 'POST', '/orders', { styles: ['moon-base'] });
+      const res = await call(customer, 'POST', '/v1/orders', { styles: ['moon-base'] });
 
       expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.message).toContain('Choose from: corporate-grey');
       expect(await uploadsKeys()).toEqual(before);
-      expect((await call(customer, 'GET', '/orders')).body.orders).toHaveLength(ordersBefore.length);
+      expect((await call(customer, 'GET', '/v1/orders')).body.orders).toHaveLength(ordersBefore.length);
     });
 
     it('rejects a body that is not JSON with 400 and a non-JSON content type with 415', async () => {
-      expect((await call(customer, 'POST', '/orders', '{"styles": [', 'application/json')).status).toBe(400);
-      expect((await call(customer, 'POST', '/orders', 'styles=corporate-grey', 'text/plain')).status).toBe(415);
+      expect((await call(customer, 'POST', '/v1/orders', '{"styles": [', 'application/json')).body.code).toBe('INVALID_JSON');
+      expect((await call(customer, 'POST', '/v1/orders', 'styles=corporate-grey', 'text/plain')).status).toBe(415);
+    });
+
+    it('refuses a note with control characters, writing nothing', async () => {
+      const before = await uploadsKeys();
+      const res = await call(customer, 'POST', '/v1/orders', { styles: ['warm-office'], note: 'for \u202Eevil' });
+      expect(res).toEqual({ status: 400, body: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/control characters/) } });
+      expect(await uploadsKeys()).toEqual(before);
+    });
+
+    it('answers 404 ORDER_NOT_FOUND to a decision on an order that does not exist', async () => {
+      const res = await call(admin, 'POST', '/v1/admin/orders/00000000-0000-4000-8000-000000000000/decision', { decision: 'confirm' });
+      expect(res).toEqual({ status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'No such order.' } });
     });
 
     it('rejects a malformed order ID in the path with 400', async () => {
-      const res = await call(customer, 'GET', '/orders/not-an-id');
+      const res = await call(customer, 'GET', '/v1/orders/not-an-id');
       expect(res.status).toBe(400);
     });
 
     it('rejects a rejection without a reason and leaves the order waiting', async () => {
-      const created = await call(customer, 'POST', '/orders', { styles: ['warm-office'] });
+      const created = await call(customer, 'POST', '/v1/orders', { styles: ['warm-office'] });
       const orderId = created.body.orderId as string;
       await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
 
-      const res = await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'reject' });
+      const res = await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'reject' });
 
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/reason/);
@@ -120,7 +154,7 @@ describe('walking skeleton on the local cloud', () => {
     let orderId: string;
 
     it('stores the order, its manifest, plans every style in the Map and waits for an admin', async () => {
-      const created = await call(customer, 'POST', '/orders', { styles: ['corporate-grey', 'studio-black'], note: 'for LinkedIn' });
+      const created = await call(customer, 'POST', '/v1/orders', { styles: ['corporate-grey', 'studio-black'], note: 'for LinkedIn' });
       expect(created.status).toBe(201);
       orderId = created.body.orderId as string;
       expect(created.body).not.toHaveProperty('taskToken');
@@ -134,18 +168,35 @@ describe('walking skeleton on the local cloud', () => {
     });
 
     it('lists the order in the admin queue', async () => {
-      const queue = await call(admin, 'GET', '/admin/orders?status=PENDING_EDITOR_CONFIRMATION');
+      const queue = await call(admin, 'GET', '/v1/admin/orders?status=PENDING_EDITOR_CONFIRMATION');
       expect((queue.body.orders as OrderView[]).map((o) => o.orderId)).toContain(orderId);
     });
 
+    it('pages through the admin queue with limit and cursor until every waiting order was seen', async () => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await call(admin, 'GET', `/v1/admin/orders?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status).toBe(200);
+        seen.push(...(page.body.orders as OrderView[]).map((o) => o.orderId));
+        cursor = page.body.nextCursor as string | undefined;
+        pages += 1;
+      } while (cursor && pages < 50);
+      const all = await call(admin, 'GET', '/v1/admin/orders?limit=100');
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(seen).toEqual((all.body.orders as OrderView[]).map((o) => o.orderId));
+      expect(seen).toContain(orderId);
+    });
+
     it('does not let a customer confirm their own order', async () => {
-      const res = await call(customer, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'confirm' });
+      const res = await call(customer, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'confirm' });
       expect(res.status).toBe(403);
       expect((await getOrder(orderId)).status).toBe('PENDING_EDITOR_CONFIRMATION');
     });
 
     it('resumes the execution when an admin confirms, and the execution succeeds', async () => {
-      const res = await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'confirm' });
+      const res = await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'confirm' });
       expect(res.status).toBe(202);
 
       const order = await waitForExecution(orderId, 'SUCCEEDED');
@@ -157,18 +208,19 @@ describe('walking skeleton on the local cloud', () => {
     });
 
     it('answers 409 to a second decision on the same order', async () => {
-      const res = await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'confirm' });
+      const res = await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'confirm' });
       expect(res.status).toBe(409);
+      expect(res.body.code).toBe('ORDER_NOT_WAITING');
     });
   });
 
   describe('a rejected order', () => {
     it('fails visibly with the reason the admin gave', async () => {
-      const created = await call(customer, 'POST', '/orders', { styles: ['outdoor-natural'] });
+      const created = await call(customer, 'POST', '/v1/orders', { styles: ['outdoor-natural'] });
       const orderId = created.body.orderId as string;
       await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
 
-      const res = await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'reject', reason: 'The selfies are too blurry' });
+      const res = await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'reject', reason: 'The selfies are too blurry' });
       expect(res.status).toBe(202);
 
       const order = await waitForExecution(orderId, 'FAILED');
@@ -187,12 +239,12 @@ describe('walking skeleton on the local cloud', () => {
   describe('restart', () => {
     it('keeps orders and users across a restart on the same data folder', async () => {
       // Prepare: a confirmed order of its own
-      const created = await call(customer, 'POST', '/orders', { styles: ['creative-colour'] });
+      const created = await call(customer, 'POST', '/v1/orders', { styles: ['creative-colour'] });
       const orderId = created.body.orderId as string;
       await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
-      await call(admin, 'POST', `/admin/orders/${orderId}/decision`, { decision: 'confirm' });
+      await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'confirm' });
       await waitForExecution(orderId, 'SUCCEEDED');
-      const before = (await call(customer, 'GET', '/orders')).body.orders as OrderView[];
+      const before = (await call(customer, 'GET', '/v1/orders')).body.orders as OrderView[];
       expect(processesUsing(cloud.dataDir).length).toBeGreaterThan(0);
 
       // Act
@@ -203,7 +255,7 @@ describe('walking skeleton on the local cloud', () => {
       customer = await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'customer'));
 
       // Assess
-      const after = (await call(customer, 'GET', '/orders')).body.orders as OrderView[];
+      const after = (await call(customer, 'GET', '/v1/orders')).body.orders as OrderView[];
       expect(after.map((o) => o.orderId)).toEqual(before.map((o) => o.orderId));
       const order = await getOrder(orderId);
       expect(order.status).toBe('CONFIRMED');

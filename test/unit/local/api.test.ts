@@ -29,32 +29,46 @@ describe('LocalApi (the local API Gateway front)', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
   beforeEach(() => (invoked.length = 0));
 
+  it('invokes a public (auth none) route without a token, with no authorizer in the event', async () => {
+    // Act
+    const res = await fetch(`${base}/v1/health`);
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(invoked).toHaveLength(1);
+    const { functionId, event } = invoked[0] as { functionId: string; event: { routeKey: string; requestContext: { authorizer?: unknown }; headers: Record<string, string> } };
+    expect(functionId).toBe('GetHealth');
+    expect(event.routeKey).toBe('GET /v1/health');
+    expect(event.requestContext.authorizer).toBeUndefined();
+    expect(event.headers['x-forwarded-proto']).toBe('http');
+  });
+
   it('serves exactly the route keys of the catalogue', () => {
     const api = new LocalApi({ issuer: 'http://x/p', audience: 'c', jwksUri: 'http://x/j', allowedOrigins: [], invoke: async () => null });
     expect(api.routeKeys().sort()).toEqual(ROUTES.map(routeKey).sort());
   });
 
   it('answers 413 to a body over the 10 MB API Gateway limit, invoking nothing', async () => {
-    const res = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(10 * 1024 * 1024 + 1) });
+    const res = await fetch(`${base}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(10 * 1024 * 1024 + 1) });
     expect(res.status).toBe(413);
     expect(invoked).toEqual([]);
   });
 
   it('answers 401 to a request without a valid token, invoking nothing', async () => {
-    const res = await fetch(`${base}/orders`, { headers: { authorization: 'Bearer not.a.jwt' } });
+    const res = await fetch(`${base}/v1/orders`, { headers: { authorization: 'Bearer not.a.jwt' } });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ message: 'Unauthorized' });
     expect(invoked).toEqual([]);
   });
 
   it('answers 404 to a path or method outside the route table', async () => {
-    expect((await fetch(`${base}/orders`, { method: 'DELETE' })).status).toBe(404);
-    expect((await fetch(`${base}/orders/a/b/c`)).status).toBe(404);
+    expect((await fetch(`${base}/v1/orders`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetch(`${base}/v1/orders/a/b/c`)).status).toBe(404);
   });
 
   it('answers a CORS preflight from the web origin, and gives other origins no CORS headers', async () => {
     const preflight = (origin: string) =>
-      fetch(`${base}/orders`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      fetch(`${base}/v1/orders`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
 
     const allowed = await preflight(WEB_ORIGIN);
     expect(allowed.status).toBe(204);

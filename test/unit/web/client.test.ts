@@ -26,14 +26,28 @@ describe('ApiClient', () => {
     const calls = fakeFetch([{ status: 200, body: { orders: [], nextCursor: 'abc' } }]);
     const page = await new ApiClient('https://api.test', tokens).listOrders({ limit: 10, cursor: 'xyz' });
     expect(page).toEqual({ orders: [], nextCursor: 'abc' });
-    expect(calls[0].url).toBe('https://api.test/orders?limit=10&cursor=xyz');
+    expect(calls[0].url).toBe('https://api.test/v1/orders?limit=10&cursor=xyz');
     expect((calls[0].init.headers as Record<string, string>).Authorization).toBe('Bearer id-token');
   });
 
   it('leaves out empty paging parameters', async () => {
-    const calls = fakeFetch([{ status: 200, body: { orders: [] } }]);
+    const calls = fakeFetch([{ status: 200, body: { status: 'PENDING_EDITOR_CONFIRMATION', orders: [] } }]);
     await new ApiClient('https://api.test', tokens).orderQueue('PENDING_EDITOR_CONFIRMATION');
-    expect(calls[0].url).toBe('https://api.test/admin/orders?status=PENDING_EDITOR_CONFIRMATION');
+    expect(calls[0].url).toBe('https://api.test/v1/admin/orders?status=PENDING_EDITOR_CONFIRMATION');
+  });
+
+  it('refuses an answer that breaks the route contract', async () => {
+    fakeFetch([{ status: 200, body: { orders: 'not a list' } }]);
+    const error = (await new ApiClient('https://api.test', tokens).listOrders().catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.code).toBe(ErrorCodes.UNEXPECTED_RESPONSE);
+  });
+
+  it('fills and encodes path parameters', async () => {
+    const calls = fakeFetch([{ status: 202, body: { orderId: 'a/b', decision: 'confirm' } }]);
+    await new ApiClient('https://api.test', tokens).decide('a/b', { decision: 'confirm' });
+    expect(calls[0].url).toBe('https://api.test/v1/admin/orders/a%2Fb/decision');
+    expect(calls[0].init.method).toBe('POST');
   });
 
   it('carries the code of a JSON error body', async () => {
@@ -69,7 +83,7 @@ describe('ApiClient', () => {
   });
 
   it('reads the OpenAPI document without a token', async () => {
-    const calls = fakeFetch([{ status: 200, body: { openapi: '3.1.0' } }]);
+    const calls = fakeFetch([{ status: 200, body: { openapi: '3.1.0', info: { title: 'T', version: '1' }, paths: {} } }]);
     await new ApiClient('https://api.test', tokens).openApi();
     expect(calls[0].url).toBe('https://api.test/v1/openapi.json');
     expect((calls[0].init.headers as Record<string, string>).Authorization).toBeUndefined();

@@ -1,9 +1,17 @@
+import type { Me } from '../../../shared/api/accounts';
+import { decideOrder, listOrderQueue } from '../../../shared/api/admin';
+import { getMe } from '../../../shared/api/accounts';
+import type { ResponseOf, RouteContract, Schema } from '../../../shared/api/contract';
+import { fillPath } from '../../../shared/api/contract';
+import { createOrder, getOrder, listOrders } from '../../../shared/api/orders';
+import { getOpenApi } from '../../../shared/api/platform';
 import type { CreateOrderInput, Decision, OrderStatus, OrderView } from '../../../shared/orders';
+import type * as z from '../../../shared/validation';
 
 /**
  * The one client of the studio's HTTP API: every request the web app makes to
- * the API goes through {@link ApiClient}, so its types can follow the API's
- * contract from one place.
+ * the API goes through {@link ApiClient.call} with a route contract from
+ * `shared/api`, which types its input and checks (and types) its answer.
  */
 
 /** An API failure, with a message meant for the person using the app. */
@@ -40,17 +48,15 @@ export const ErrorCodes = {
   ORDER_NOT_WAITING: 'ORDER_NOT_WAITING',
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   NETWORK: 'NETWORK',
+  /** The answer did not match the route's contract. */
+  UNEXPECTED_RESPONSE: 'UNEXPECTED_RESPONSE',
 } as const;
 
 export function fallbackCode(status: number): string {
   return status === 0 ? ErrorCodes.NETWORK : `HTTP_${status}`;
 }
 
-export interface Me {
-  readonly sub: string;
-  readonly email?: string;
-  readonly groups: readonly string[];
-}
+export type { Me };
 
 /** Which page of a list to read. */
 export interface PageRequest {
@@ -72,13 +78,25 @@ export interface TokenSource {
   refresh(): Promise<unknown>;
 }
 
+type In<S> = S extends Schema ? z.input<S> : never;
+
+/** What a call sends: the route's path parameters, query and body, as its contract types them. */
+export interface CallInput<P, Q, B> {
+  readonly params?: In<P>;
+  readonly query?: In<Q>;
+  readonly body?: In<B>;
+  readonly signal?: AbortSignal;
+}
+
 interface RequestOptions {
   readonly body?: unknown;
   readonly signal?: AbortSignal;
-  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly query?: unknown;
   /** Send the ID token (default). Public routes go without it. */
   readonly auth?: boolean;
 }
+
+const pageQuery = (page: PageRequest) => ({ limit: page.limit === undefined ? undefined : String(page.limit), cursor: page.cursor });
 
 /** The HTTP API of the studio, called with the signed-in person's ID token. */
 export class ApiClient {
@@ -88,36 +106,52 @@ export class ApiClient {
   ) {}
 
   me(signal?: AbortSignal): Promise<Me> {
-    return this.request('GET', '/me', { signal });
+    return this.call(getMe, { signal });
   }
 
   listOrders(page: PageRequest = {}, signal?: AbortSignal): Promise<OrderPage> {
-    return this.request<OrderPage>('GET', '/orders', { signal, query: { limit: page.limit, cursor: page.cursor } });
+    return this.call(listOrders, { query: pageQuery(page), signal });
   }
 
   getOrder(orderId: string, signal?: AbortSignal): Promise<OrderView> {
-    return this.request('GET', `/orders/${encodeURIComponent(orderId)}`, { signal });
+    return this.call(getOrder, { params: { orderId }, signal });
   }
 
   createOrder(input: CreateOrderInput): Promise<OrderView> {
-    return this.request('POST', '/orders', { body: input });
+    return this.call(createOrder, { body: input });
   }
 
   /** Orders in one status, for admins (the confirmation queue by default). */
   orderQueue(status: OrderStatus, page: PageRequest = {}, signal?: AbortSignal): Promise<OrderPage> {
-    return this.request<OrderPage>('GET', '/admin/orders', { signal, query: { status, limit: page.limit, cursor: page.cursor } });
+    return this.call(listOrderQueue, { query: { status, ...pageQuery(page) }, signal });
   }
 
-  decide(orderId: string, decision: Decision): Promise<{ orderId: string; decision: string }> {
-    return this.request('POST', `/admin/orders/${encodeURIComponent(orderId)}/decision`, { body: decision });
+  decide(orderId: string, decision: Decision): Promise<ResponseOf<typeof decideOrder>> {
+    return this.call(decideOrder, { params: { orderId }, body: decision });
   }
 
   /** The API's OpenAPI document; public, so it is read without a token. */
-  openApi(signal?: AbortSignal): Promise<unknown> {
-    return this.request('GET', '/v1/openapi.json', { signal, auth: false });
+  openApi(signal?: AbortSignal): Promise<ResponseOf<typeof getOpenApi>> {
+    return this.call(getOpenApi, { signal });
   }
 
-  private async request<T>(method: string, path: string, options: RequestOptions, retried = false): Promise<T> {
+  /**
+   * Calls one route of the API contract: fills its path, sends its query and
+   * body, and checks the answer against the route's response schema, so a
+   * caller gets exactly the contract's type or an {@link ApiError}.
+   */
+  async call<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined, R extends Schema>(
+    route: RouteContract<P, Q, B, R>,
+    input: CallInput<P, Q, B> = {},
+  ): Promise<z.output<R>> {
+    const path = fillPath(route.path, input.params);
+    const payload = await this.request(route.method, path, { body: input.body, query: input.query, signal: input.signal, auth: route.auth !== 'none' });
+    const parsed = route.response.safeParse(payload);
+    if (!parsed.success) throw new ApiError(200, ErrorCodes.UNEXPECTED_RESPONSE, 'The studio answered in a way this page does not understand. Reload the page.');
+    return parsed.data;
+  }
+
+  private async request(method: string, path: string, options: RequestOptions, retried = false): Promise<unknown> {
     const { body, signal, auth = true } = options;
     const token = auth ? await this.tokens?.idToken() : undefined;
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -145,8 +179,8 @@ export class ApiClient {
       if (fresh) return this.request(method, path, options, true);
     }
 
-    const payload = (await response.json().catch(() => undefined)) as unknown;
-    if (response.ok) return payload as T;
+    const payload: unknown = await response.json().catch(() => undefined);
+    if (response.ok) return payload;
     const error = (payload ?? {}) as { code?: unknown; message?: unknown };
     const code = typeof error.code === 'string' && error.code ? error.code : fallbackCode(response.status);
     const message = typeof error.message === 'string' && error.message ? error.message : undefined;
@@ -156,7 +190,8 @@ export class ApiClient {
 
 function queryString(query: RequestOptions['query']): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') params.set(name, String(value));
+  const entries: [string, unknown][] = typeof query === 'object' && query !== null ? Object.entries(query) : [];
+  for (const [name, value] of entries) if (value !== undefined && value !== '') params.set(name, String(value));
   const text = params.toString();
   return text ? `?${text}` : '';
 }

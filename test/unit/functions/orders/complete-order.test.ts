@@ -1,0 +1,112 @@
+import '../../helpers/env';
+import 'aws-sdk-client-mock-jest';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type CompleteOrderInput, completeOrderHandler } from '#functions/orders/complete-order.handler';
+import { OrderConflictError } from '#functions/orders/order-store';
+import { TEST_ENV } from '../../helpers/env';
+import { ADMIN_SUB, invokeTask } from '../../helpers/events';
+import { FakeOrderStore } from '../../helpers/fake-order-store';
+import { ORDER_ID, orderRecord, PLANS } from '../../helpers/orders';
+
+const input: CompleteOrderInput = {
+  orderId: ORDER_ID,
+  decision: { decision: 'confirm', decidedBy: ADMIN_SUB },
+  plans: PLANS,
+};
+
+describe('Function: CompleteOrder', () => {
+  const s3Mock = mockClient(S3Client);
+  let store: FakeOrderStore;
+  let handler: ReturnType<typeof completeOrderHandler>;
+
+  beforeEach(() => {
+    s3Mock.reset();
+    s3Mock.on(PutObjectCommand).resolves({});
+    // DecideOrder claimed the token before resuming the execution.
+    store = new FakeOrderStore().seed(orderRecord({ taskToken: undefined, decidedBy: ADMIN_SUB }));
+    handler = completeOrderHandler({ orders: store, s3: new S3Client({}), outputsBucket: TEST_ENV.OUTPUTS_BUCKET });
+  });
+
+  it('returns the confirmed status and where the summary is', async () => {
+    // Act
+    const output = await invokeTask(handler, input);
+
+    // Assess
+    expect(output).toEqual({ orderId: ORDER_ID, status: 'CONFIRMED', summaryKey: `orders/${ORDER_ID}/summary.json` });
+  });
+
+  it('writes the summary to the outputs bucket', async () => {
+    // Act
+    await invokeTask(handler, input);
+
+    // Assess
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: TEST_ENV.OUTPUTS_BUCKET,
+      Key: `orders/${ORDER_ID}/summary.json`,
+      ContentType: 'application/json',
+    });
+    const body = s3Mock.commandCalls(PutObjectCommand)[0].args[0].input.Body as string;
+    expect(JSON.parse(body)).toEqual({ orderId: ORDER_ID, confirmedBy: ADMIN_SUB, images: 12, plans: PLANS });
+  });
+
+  it('moves the order from PENDING_EDITOR_CONFIRMATION to CONFIRMED with a timeline note', async () => {
+    // Act
+    await invokeTask(handler, input);
+
+    // Assess
+    const stored = store.peek(ORDER_ID)!;
+    expect(stored.status).toBe('CONFIRMED');
+    expect(stored.timeline.at(-1)).toEqual({ status: 'CONFIRMED', at: expect.any(String), detail: '12 images planned across 2 styles' });
+  });
+
+  it('succeeds on a retry that finds the order already CONFIRMED', async () => {
+    // Prepare
+    await invokeTask(handler, input);
+
+    // Act
+    const output = await invokeTask(handler, input);
+
+    // Assess
+    expect(output.status).toBe('CONFIRMED');
+    expect(store.peek(ORDER_ID)!.timeline.filter((entry) => entry.status === 'CONFIRMED')).toHaveLength(1);
+  });
+
+  it('fails with OrderConflictError when the order has ended in another way', async () => {
+    // Prepare
+    store.seed(orderRecord({ status: 'EXPIRED', taskToken: undefined }));
+
+    // Act
+    const completing = invokeTask(handler, input);
+
+    // Assess
+    await expect(completing).rejects.toBeInstanceOf(OrderConflictError);
+    expect(store.peek(ORDER_ID)!.status).toBe('EXPIRED');
+  });
+
+  it('fails on a store error even if the order looks confirmed', async () => {
+    // Prepare
+    store.seed(orderRecord({ status: 'CONFIRMED', taskToken: undefined }));
+    store.failNext('transition', new Error('InternalServerError'));
+
+    // Act
+    const completing = invokeTask(handler, input);
+
+    // Assess
+    await expect(completing).rejects.toThrow('InternalServerError');
+  });
+
+  it('does not confirm the order when the summary cannot be written', async () => {
+    // Prepare
+    s3Mock.on(PutObjectCommand).rejects(new Error('SlowDown'));
+
+    // Act
+    const completing = invokeTask(handler, input);
+
+    // Assess
+    await expect(completing).rejects.toThrow('SlowDown');
+    expect(store.calls).toEqual([]);
+    expect(store.peek(ORDER_ID)!.status).toBe('PENDING_EDITOR_CONFIRMATION');
+  });
+});
