@@ -50,3 +50,34 @@ writeSync(3, JSON.stringify(result));
 // Exit at once: a timer or socket opened at module scope must not hold the sample.
 process.exit(result.error ? 1 : 0);
 `;
+
+/**
+ * The baseline plus what every handler of the project carries: middy and the
+ * Powertools trio (Logger, Tracer capturing the client, Metrics), wired as
+ * functions/lib does. Its ratio to the baseline is the price of the trio.
+ */
+export const POWERTOOLS_ID = 'PowertoolsTrio';
+export const POWERTOOLS_DESCRIPTION = 'the baseline + middy with Powertools Logger, Tracer (captureAWSv3Client) and Metrics';
+export const POWERTOOLS_FILE = 'powertools-handler.ts';
+
+export const POWERTOOLS_SOURCE = `\
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { S3Client } from '@aws-sdk/client-s3';
+
+const logger = new Logger();
+const tracer = new Tracer();
+const metrics = new Metrics();
+const s3 = tracer.captureAWSv3Client(new S3Client({}));
+
+export const handler = middy()
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(injectLambdaContext(logger))
+  .handler(async () => ({ statusCode: 200, body: JSON.stringify({ region: typeof s3.config.region }) }));
+`;

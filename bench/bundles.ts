@@ -28,6 +28,10 @@ import {
   BASELINE_FILE,
   BASELINE_ID,
   BASELINE_SOURCE,
+  POWERTOOLS_DESCRIPTION,
+  POWERTOOLS_FILE,
+  POWERTOOLS_ID,
+  POWERTOOLS_SOURCE,
   RUNNER_FILE,
   RUNNER_SOURCE,
 } from './baseline';
@@ -108,8 +112,8 @@ function parseOptions() {
 /** The repository root: npm runs scripts there, but walk up in case bench/ is run directly. */
 function findRoot(): string {
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'infra', 'catalogue.ts'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error('Run the benchmark from the repository (no infra/catalogue.ts found)');
+    if (existsSync(path.join(dir, 'infra', 'catalogue', 'index.ts'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error('Run the benchmark from the repository (no infra/catalogue/index.ts found)');
   }
 }
 
@@ -260,6 +264,8 @@ async function main(): Promise<number> {
     const runner = path.join(tmp, RUNNER_FILE);
     await writeFile(baselineEntry, BASELINE_SOURCE);
     await writeFile(runner, RUNNER_SOURCE);
+    const powertoolsEntry = path.join(tmp, POWERTOOLS_FILE);
+    await writeFile(powertoolsEntry, POWERTOOLS_SOURCE);
 
     const targets: Target[] = [
       {
@@ -269,6 +275,14 @@ async function main(): Promise<number> {
         entryPath: baselineEntry,
         env: lambdaEnv(BASELINE_ID, 512, {}),
         isBaseline: true,
+      },
+      {
+        id: POWERTOOLS_ID,
+        capability: '—',
+        entry: `(generated) ${POWERTOOLS_DESCRIPTION}`,
+        entryPath: powertoolsEntry,
+        env: lambdaEnv(POWERTOOLS_ID, 512, {}),
+        isBaseline: false,
       },
       ...FUNCTIONS.map((spec) => ({
         id: spec.id,

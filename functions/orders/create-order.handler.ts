@@ -48,9 +48,10 @@ export const createOrderHandler = ({ orders: store, s3, sfn, uploadsBucket, pipe
       )) as { executionArn: string });
     } catch (error) {
       logger.error('Could not start the order pipeline', { orderId, error: error as Error });
-      await store.transition(orderId, ['SUBMITTED'], 'FAILED', {
-        failureReason: 'The order could not be started. Nothing was charged; please try again.',
-      });
+      // The caller hears 503 whether or not the order could also be marked failed.
+      await store
+        .transition(orderId, ['SUBMITTED'], 'FAILED', { failureReason: 'The order could not be started. Nothing was charged; please try again.' })
+        .catch((markError: Error) => logger.error('Could not mark the unstarted order failed', { orderId, error: markError }));
       throw new ApiError('ORDER_NOT_STARTED', 'The order could not be started. Nothing was charged; please try again in a minute.');
     }
     // The execution runs whether or not this write succeeds; its ARN only serves the status view.

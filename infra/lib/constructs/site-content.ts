@@ -46,7 +46,7 @@ export class SiteContent extends Construct {
 
     this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
       // Source maps stay out of the public site; they are for local debugging.
-      sources: [s3deploy.Source.asset(props.assetDir, { exclude: ['*.map'] }), s3deploy.Source.jsonData('config.json', props.config)],
+      sources: [s3deploy.Source.asset(props.assetDir, { exclude: ['*.map', 'bundle-report.json'] }), s3deploy.Source.jsonData('config.json', props.config)],
       destinationBucket: site.bucket,
       distribution: site.distribution,
       distributionPaths: ['/*'],

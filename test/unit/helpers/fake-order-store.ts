@@ -28,10 +28,9 @@ const sortKeyOf = (order: OrderRecord) => `${order.createdAt}#${order.orderId}`;
  * - Conditions fail the way the real store fails: `transition` and
  *   `claimTaskToken` with {@link OrderConflictError}, `create` and
  *   `restoreTaskToken` with DynamoDB's `ConditionalCheckFailedException`.
- * - Lists are newest first (createdAt, then orderId, descending). Like a
- *   DynamoDB query with `Limit`, a full page carries a `nextCursor` (even when
- *   nothing follows); a cursor this store did not hand out for the same list
- *   answers `INVALID_CURSOR`.
+ * - Lists are newest first (createdAt, then orderId, descending); a page
+ *   carries a `nextCursor` only while more follow; a cursor this store did
+ *   not hand out for the same list answers `INVALID_CURSOR`.
  * - {@link failNext} makes the next call of a method reject, for error paths.
  */
 export class FakeOrderStore implements Orders {
@@ -196,8 +195,9 @@ export class FakeOrderStore implements Orders {
       .filter((order) => order.customerId !== undefined && belongs(order))
       .sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? 1 : -1))
       .filter((order) => after === undefined || sortKeyOf(order) < after)
-      .slice(0, page.limit);
-    if (items.length < page.limit) return { items: items.map(copy) };
+      .slice(0, page.limit + 1);
+    if (items.length <= page.limit) return { items: items.map(copy) };
+    items.pop();
     const nextCursor = randomBytes(12).toString('base64url');
     this.cursors.set(nextCursor, { list: listKey, after: sortKeyOf(items[items.length - 1]) });
     return { items: items.map(copy), nextCursor };
