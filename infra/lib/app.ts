@@ -67,29 +67,30 @@ export function allStacks(stacks: StudioStacks) {
  */
 export function composeApp(app: App, config: StageConfig, options: ComposeOptions = {}): StudioStacks {
   const stackName = (id: string) => `${config.appName}-${config.stage}-${id}`;
-  const env = config.env;
+  // With @aws-cdk/core:explicitStackTags, Tags.of(app) tags resources only; stacks get theirs here.
+  const common = { env: config.env, tags: { app: config.appName, stage: config.stage } };
   const index = new ResourceIndex(options.registry ?? RESOURCES);
   const description = (what: string) => `Headshot studio: ${what}`;
 
   const stateful = new StatefulStack(app, 'Stateful', {
     stackName: stackName('Stateful'),
     description: description('table, photo buckets, queues, topics and secrets (stateful)'),
-    env,
+    ...common,
     config,
     index,
   });
-  const auth = new AuthStack(app, 'Auth', { stackName: stackName('Auth'), description: description('Cognito user pool, groups and web client'), env, config, index });
+  const auth = new AuthStack(app, 'Auth', { stackName: stackName('Auth'), description: description('Cognito user pool, groups and web client'), ...common, config, index });
   const site = new SiteStack(app, 'Site', {
     stackName: stackName('Site'),
     description: description('web site bucket and CloudFront distribution'),
-    env,
+    ...common,
     config,
     uploadsBucket: stateful.uploadsBucket,
   });
   const api = new ApiStack(app, 'Api', {
     stackName: stackName('Api'),
     description: description('HTTP API, JWT authorizer and web app content'),
-    env,
+    ...common,
     config,
     userPool: auth.userPool,
     webClient: auth.webClient,
@@ -103,7 +104,7 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
     const stack = new DomainStack(app, id, {
       stackName: stackName(id),
       description: description(spec.description),
-      env,
+      ...common,
       config,
       spec,
       index,
@@ -122,7 +123,7 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
   const monitoring = new MonitoringStack(app, 'Monitoring', {
     stackName: stackName('Monitoring'),
     description: description('dashboard and alarms'),
-    env,
+    ...common,
     config,
     functions,
     stateMachines,

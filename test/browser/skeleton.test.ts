@@ -104,7 +104,7 @@ describe('web app on the local cloud', () => {
     const apiStatus = await customerPage.evaluate(async () => {
       const session = JSON.parse(sessionStorage.getItem('headshot-studio.session') ?? '{}') as { idToken?: string };
       const config = (await (await fetch('/config.json')).json()) as { apiUrl: string };
-      const response = await fetch(`${config.apiUrl}/admin/orders`, { headers: { Authorization: `Bearer ${session.idToken}` } });
+      const response = await fetch(`${config.apiUrl}/v1/admin/orders`, { headers: { Authorization: `Bearer ${session.idToken}` } });
       return response.status;
     });
     expect(apiStatus).toBe(403);
@@ -200,22 +200,37 @@ describe('web app on the local cloud', () => {
     await artistContext.close();
   }, 30_000);
 
-  it('opens the API docs without sign-in, and says so when the reference cannot be loaded', async () => {
+  it('opens the API docs without sign-in, rendered from the API\'s own OpenAPI document', async () => {
     const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const visitor = await watchedPage(visitorContext, pageErrors);
     await visitor.goto(cloud.endpoints.web);
     await visitor.getByTestId('footer-api-docs').click();
 
     await visitor.waitForURL(/#\/docs$/);
-    await visitor.getByTestId('api-docs').waitFor();
-    await expectText(visitor, 'api-docs-error', /Could not load the API reference/);
+    await visitor.locator('[data-testid=api-docs][data-state=loaded]').waitFor();
+    // Every domain's tag, and the operations of the route table with who may call them.
+    for (const tag of ['orders', 'admin', 'accounts', 'platform']) await visitor.getByTestId(`api-tag-${tag}`).waitFor();
+    await expectText(visitor, 'api-tag-admin', /\/v1\/admin\/orders\/\{orderId\}\/decision/);
+    await expectText(visitor, 'api-tag-admin', /ORDER_NOT_WAITING/);
+    await expectText(visitor, 'api-tag-platform', /\/v1\/health/);
     expect(await visitor.getByTestId('signin-email').count()).toBe(0);
+    await visitor.screenshot({ path: join(SCREENSHOTS, 'api-docs.png'), fullPage: false });
     await visitorContext.close();
 
     // Signed in, from the app's footer.
     await customerPage.getByTestId('footer-api-docs').click();
-    await expectText(customerPage, 'api-docs-error', /Could not load the API reference/);
-    await customerPage.screenshot({ path: join(SCREENSHOTS, 'api-docs-unavailable.png'), fullPage: true });
+    await customerPage.locator('[data-testid=api-docs][data-state=loaded]').waitFor();
+    await expectText(customerPage, 'api-tag-orders', /\/v1\/orders/);
+  }, 30_000);
+
+  it('says so when the API reference cannot be loaded', async () => {
+    const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const visitor = await watchedPage(visitorContext, pageErrors);
+    await visitor.route('**/v1/openapi.json', (route) => route.abort());
+    await visitor.goto(`${cloud.endpoints.web}/#/docs`);
+    await expectText(visitor, 'api-docs-error', /Could not load the API reference/);
+    await visitor.screenshot({ path: join(SCREENSHOTS, 'api-docs-unavailable.png'), fullPage: true });
+    await visitorContext.close();
   }, 30_000);
 
   it('lists the order under My orders, moves the focus to the page heading, and signs the customer out', async () => {
