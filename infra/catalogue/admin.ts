@@ -11,8 +11,8 @@ export const admin: DomainSpec = {
       ...API_DEFAULTS,
       id: 'ListOrderQueue',
       entry: 'functions/admin/list-order-queue.handler.ts',
-      description: 'Lists orders in one status for the admin console (default: waiting for confirmation), a page at a time',
-      grants: { Table: 'read' },
+      description: "Lists orders in one status for the admin console (default: waiting for confirmation), a page at a time, with each customer's e-mail",
+      grants: { Table: 'read', UserPool: 'readUsers' },
     },
     {
       ...API_DEFAULTS,

@@ -27,6 +27,10 @@ const queue = (queryStringParameters?: Record<string, string>, claims: Claims | 
 describe('Function: ListOrderQueue', () => {
   let store: FakeOrderStore;
   let handler: ReturnType<typeof listOrderQueueHandler>;
+  /** The user pool: who has which e-mail, and who was looked up. */
+  const emails: Record<string, string> = { [CUSTOMER_SUB]: 'ada@example.com' };
+  let lookedUp: string[];
+  const directory = { profile: async (sub: string) => (lookedUp.push(sub), sub in emails ? { email: emails[sub] } : undefined) };
   /** The three orders waiting for confirmation, newest first. */
   let waitingIds: string[];
 
@@ -34,7 +38,8 @@ describe('Function: ListOrderQueue', () => {
     const waiting = ordersOf(CUSTOMER_SUB, 3);
     const failed = ordersOf(OTHER_CUSTOMER_SUB, 2, { status: 'FAILED', taskToken: undefined });
     store = new FakeOrderStore().seed(...waiting, ...failed);
-    handler = listOrderQueueHandler({ orders: store });
+    lookedUp = [];
+    handler = listOrderQueueHandler({ orders: store, directory });
     waitingIds = waiting.map((o) => o.orderId).reverse();
   });
 
@@ -46,6 +51,32 @@ describe('Function: ListOrderQueue', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body.status).toBe('PENDING_EDITOR_CONFIRMATION');
     expect(response.body.orders.map((o) => o.orderId)).toEqual(waitingIds);
+  });
+
+  it("fills in each customer's e-mail from the user pool, one look-up per customer on the page", async () => {
+    // Prepare: orders placed with an access token carry no e-mail.
+    store = new FakeOrderStore().seed(...ordersOf(CUSTOMER_SUB, 3, { customerEmail: undefined }));
+    handler = listOrderQueueHandler({ orders: store, directory });
+
+    // Act
+    const response = await invoke<Queue>(handler, queue());
+
+    // Assess
+    expect(response.body.orders.map((o) => o.customerEmail)).toEqual(['ada@example.com', 'ada@example.com', 'ada@example.com']);
+    expect(lookedUp).toEqual([CUSTOMER_SUB]);
+  });
+
+  it('leaves the e-mail out when the user pool no longer knows the customer', async () => {
+    // Prepare
+    store = new FakeOrderStore().seed(...ordersOf(OTHER_CUSTOMER_SUB, 1, { customerEmail: undefined }));
+    handler = listOrderQueueHandler({ orders: store, directory });
+
+    // Act
+    const response = await invoke<Queue>(handler, queue());
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body.orders[0]).not.toHaveProperty('customerEmail');
   });
 
   it('lists the orders in the status asked for', async () => {
