@@ -71,7 +71,8 @@ async function main(): Promise<void> {
 Headshot studio — local cloud
 
   ${pad('Web app')}${e.web}
-  ${pad('API')}${e.api}
+  ${pad('API')}${e.api}/v1  (OpenAPI at ${e.api}/v1/openapi.json)
+  ${pad('API docs')}${e.web}/#/docs
   ${pad('Cognito')}${e.cognito.endpoint}  (pool ${e.cognito.userPoolId}, client ${e.cognito.clientId})
   ${pad('DynamoDB')}${e.dynamodb}  (table ${e.tableName})
   ${pad('S3')}${e.s3}  (buckets ${Object.values(e.buckets).join(', ')})
