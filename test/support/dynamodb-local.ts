@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { TABLE } from '../../infra/catalogue';
+import { studioTableInput } from '../../infra/local/cloud';
 import { assertJava, captureOutput, dynamodbHome, freePort, stopChild, waitUntil } from '../../infra/local/processes';
 
 export interface RunningDynamoDb {
@@ -41,26 +41,7 @@ export async function startDynamoDbLocal(): Promise<RunningDynamoDb> {
   return { endpoint, stop: () => stopChild(child) };
 }
 
-/** Creates the studio's single table under `name`: the catalogue's key schema and global secondary indexes. */
+/** Creates the studio's single table under `name`, exactly as the local cloud creates it. */
 export async function createStudioTable(client: DynamoDBClient, name: string): Promise<void> {
-  const keys = [TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...new Set(keys)].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
+  await client.send(new CreateTableCommand(studioTableInput(name)));
 }
