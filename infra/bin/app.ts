@@ -7,7 +7,8 @@
  *   stage             stage name (default `dev`); `prod` retains data and enables threat protection
  *   alarmEmail        e-mail address subscribed to the alarm topic
  *   logRetentionDays  CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, …)
- *   removalPolicy     `retain` | `destroy` for stateful resources
+ *   ephemeral         `true` for a stage whose data may be destroyed with it (default false: data is retained)
+ *   removalPolicy     `retain` | `destroy` for stateful resources (default retain, destroy when ephemeral)
  *   logLevel          DEBUG | INFO | WARN | ERROR
  *   threatProtection  `true` | `false`: Cognito Plus plan with threat protection
  *   webAclArn         WAFv2 web ACL (CLOUDFRONT scope) for the web distribution
@@ -53,6 +54,7 @@ const config: StageConfig = resolveStageConfig({
   env: account || region ? { account, region } : undefined,
   alarmEmail: text('alarmEmail'),
   logRetentionDays: number('logRetentionDays'),
+  ephemeral: flag('ephemeral'),
   removalPolicy: oneOf('removalPolicy', ['retain', 'destroy'] as const),
   logLevel: oneOf<LogLevel>('logLevel', ['DEBUG', 'INFO', 'WARN', 'ERROR']),
   threatProtection: flag('threatProtection'),

@@ -24,9 +24,16 @@ export interface StageConfig {
    */
   readonly env?: { readonly account?: string; readonly region?: string };
   /**
+   * A stage whose data may be thrown away with it (a feature branch, a test
+   * run). Only an ephemeral stage defaults to `removalPolicy: 'destroy'`.
+   * @default false
+   */
+  readonly ephemeral: boolean;
+  /**
    * What happens to stateful resources (table, buckets, user pool, log groups)
    * when their stack is deleted. `retain` also turns on table and user pool
-   * deletion protection; `destroy` empties and deletes buckets (dev only).
+   * deletion protection; `destroy` empties and deletes buckets.
+   * @default 'retain', or 'destroy' for an ephemeral stage
    */
   readonly removalPolicy: 'retain' | 'destroy';
   /** How long CloudWatch Logs keep function, state machine and API access logs. */
@@ -65,13 +72,17 @@ export interface StageConfig {
   readonly uploadCorsOrigins: readonly string[];
 }
 
-/** Defaults shared by every stage; `prod` overrides the cost and safety trade-offs. */
-export function defaultStageConfig(stage = 'dev'): StageConfig {
+/**
+ * Defaults shared by every stage; `prod` overrides the cost trade-offs. Data is
+ * kept for every stage unless it is marked ephemeral.
+ */
+export function defaultStageConfig(stage = 'dev', ephemeral = false): StageConfig {
   const prod = stage === 'prod';
   return {
     appName: 'HeadshotStudio',
     stage,
-    removalPolicy: prod ? 'retain' : 'destroy',
+    ephemeral,
+    removalPolicy: ephemeral ? 'destroy' : 'retain',
     logRetentionDays: prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
     logLevel: prod ? 'INFO' : 'DEBUG',
     metricsNamespace: 'HeadshotStudio',
@@ -84,7 +95,8 @@ export function defaultStageConfig(stage = 'dev'): StageConfig {
 
 /** Fills a partial config with the defaults of its stage and checks it. */
 export function resolveStageConfig(partial: Partial<StageConfig> = {}): StageConfig {
-  const config: StageConfig = { ...defaultStageConfig(partial.stage), ...stripUndefined(partial) };
+  const config: StageConfig = { ...defaultStageConfig(partial.stage, partial.ephemeral), ...stripUndefined(partial) };
+  if (config.stage === 'prod' && config.ephemeral) throw new Error('The prod stage cannot be ephemeral.');
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.stage)) {
     throw new Error(`Stage "${config.stage}" must be lower-case letters, digits and dashes, starting with a letter (max 20).`);
   }

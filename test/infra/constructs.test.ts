@@ -124,8 +124,17 @@ describe('resolveStageConfig', () => {
     expect(resolveStageConfig({ stage: 'prod' })).toEqual(expect.objectContaining({ removalPolicy: 'retain', threatProtection: true }));
   });
 
-  it('destroys dev data by default', () => {
-    expect(resolveStageConfig({})).toEqual(expect.objectContaining({ stage: 'dev', removalPolicy: 'destroy', threatProtection: false }));
+  it('retains the data of every stage that is not marked ephemeral', () => {
+    expect(resolveStageConfig({})).toEqual(expect.objectContaining({ stage: 'dev', ephemeral: false, removalPolicy: 'retain', threatProtection: false }));
+    expect(resolveStageConfig({ stage: 'staging' })).toEqual(expect.objectContaining({ removalPolicy: 'retain' }));
+  });
+
+  it('destroys the data of an ephemeral stage with it', () => {
+    expect(resolveStageConfig({ stage: 'pr-42', ephemeral: true })).toEqual(expect.objectContaining({ removalPolicy: 'destroy' }));
+  });
+
+  it('refuses an ephemeral prod stage', () => {
+    expect(() => resolveStageConfig({ stage: 'prod', ephemeral: true })).toThrow(/prod stage cannot be ephemeral/);
   });
 
   it('rejects a log retention CloudWatch does not offer', () => {

@@ -156,11 +156,16 @@ describe('studio stacks', () => {
       }
     });
 
-    it('expire uploaded selfies after 7 days and abort incomplete uploads after 1 day', () => {
+    it('expire uploaded selfies only after the longest an order can live, and abort incomplete uploads after 1 day', () => {
+      const longestOrderDays = Math.max(...STATE_MACHINES.map((m) => m.timeoutSeconds)) / 86_400;
+      const uploads = Object.values(stateful.findResources('AWS::S3::Bucket')).find((b) => b.Properties.CorsConfiguration)!;
+      const expiry = (uploads.Properties.LifecycleConfiguration.Rules as { ExpirationInDays?: number }[]).find((r) => r.ExpirationInDays)!.ExpirationInDays!;
+      expect(expiry).toBeGreaterThan(longestOrderDays);
+      expect(expiry).toBeLessThanOrEqual(longestOrderDays + 8);
       stateful.hasResourceProperties('AWS::S3::Bucket', {
         LifecycleConfiguration: {
           Rules: Match.arrayWith([
-            Match.objectLike({ ExpirationInDays: 7, Status: 'Enabled' }),
+            Match.objectLike({ ExpirationInDays: expiry, Status: 'Enabled' }),
             Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
           ]),
         },
@@ -343,11 +348,11 @@ describe('studio stacks', () => {
     const statesOf = (states: Record<string, State>): [string, State][] =>
       Object.entries(states).flatMap(([name, state]) => [[name, state] as [string, State], ...statesOf(state.ItemProcessor?.States ?? {})]);
 
-    it('is a Standard workflow logging ALL with execution data and tracing', () => {
+    it('is a Standard workflow logging ALL events without execution data (no task tokens in logs) and tracing', () => {
       expect(machine().Properties).toEqual(
         expect.objectContaining({
           StateMachineType: 'STANDARD',
-          LoggingConfiguration: expect.objectContaining({ Level: 'ALL', IncludeExecutionData: true }),
+          LoggingConfiguration: expect.objectContaining({ Level: 'ALL', IncludeExecutionData: false }),
           TracingConfiguration: { Enabled: true },
         }),
       );

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { STATE_MACHINES } from '../../catalogue';
 import { ABORT_INCOMPLETE_UPLOADS, privateBucket } from './private-bucket';
 
 export interface MediaBucketsProps {
@@ -15,8 +16,10 @@ export interface MediaBucketsProps {
    */
   readonly uploadCorsOrigins?: readonly string[];
   /**
-   * Days a customer's selfies (everything in the uploads bucket) are kept.
-   * @default 7 - the retention schedule published for biometric data
+   * Days a customer's selfies (everything in the uploads bucket) are kept at
+   * most. This is the backstop behind the workflow's own deletion after
+   * delivery, so it must outlive the longest an order can run.
+   * @default {@link backstopDays} of the longest workflow
    */
   readonly uploadRetentionDays?: number;
   /**
@@ -29,6 +32,17 @@ export interface MediaBucketsProps {
    * @default 90
    */
   readonly accessLogRetentionDays?: number;
+}
+
+/**
+ * Days after which lifecycle expiry may delete an order's photos: the longest
+ * execution timeout of the catalogue's workflows, rounded up to days, plus a
+ * week for redrives and S3's expiry lag. A live order's selfies are never
+ * expired under it; the workflow deletes them itself once delivered.
+ */
+export function backstopDays(): number {
+  const longest = Math.max(...STATE_MACHINES.map((machine) => machine.timeoutSeconds));
+  return Math.ceil(longest / 86_400) + 7;
 }
 
 /**
@@ -65,7 +79,7 @@ export class MediaBuckets extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'uploads/',
       lifecycleRules: [
-        { id: 'expire-selfies', expiration: Duration.days(props.uploadRetentionDays ?? 7) },
+        { id: 'expire-selfies', expiration: Duration.days(props.uploadRetentionDays ?? backstopDays()) },
         ABORT_INCOMPLETE_UPLOADS,
       ],
       cors: [

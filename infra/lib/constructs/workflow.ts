@@ -37,7 +37,8 @@ export interface WorkflowProps {
  * the same file the local runtime executes. CloudFormation substitutes each
  * `${Placeholder}` with the ARN of the function the catalogue names; the
  * role may invoke exactly those functions. Execution history goes to
- * CloudWatch Logs at level ALL, traces to X-Ray.
+ * CloudWatch Logs at level ALL without execution data (task tokens stay out of
+ * the logs), traces to X-Ray.
  *
  * The catalogue's timeout becomes the definition's top-level `TimeoutSeconds`
  * (the state machine `timeout` prop only applies to CDK-built definitions).
@@ -76,7 +77,9 @@ export class Workflow extends Construct {
       definitionBody: sfn.DefinitionBody.fromString(JSON.stringify({ ...definition, TimeoutSeconds: spec.timeoutSeconds }, null, 2)),
       definitionSubstitutions: Object.fromEntries(functions.map(([placeholder, fn]) => [placeholder, fn.functionArn])),
       tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every event, without its data: a waitForTaskToken task's parameters carry the task token,
+      // which would let anyone who reads the logs decide an order.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
 
     // The ASL calls the unqualified ARNs, so no `:*` version wildcard is granted.

@@ -193,6 +193,23 @@ describe('State machines', () => {
       expect(new Set(capabilities)).toEqual(new Set(['pipeline']));
     });
 
+    it('ends business outcomes (rejected, expired) in a Succeed state and anything else in a Fail state', () => {
+      // Prepare: the states reachable after the failure handler.
+      type Choice = { Type: string; Choices?: { Or?: { StringEquals: string }[]; StringEquals?: string; Next: string }[]; Default?: string; Next?: string };
+      const states = JSON.parse(readFileSync(join(ROOT, spec.definitionFile), 'utf8')).States as Record<string, Choice>;
+      const afterHandler = Object.values(states).find((s) => s.Type === 'Choice' && (s.Choices ?? []).some((c) => c.Or));
+      if (spec.id !== 'OrderPipeline') return; // only the order pipeline has business outcomes so far
+      if (!afterHandler) throw new Error('OrderPipeline has no Choice after its failure handler');
+
+      // Assess
+      const outcomes = (afterHandler.Choices ?? []).flatMap((c) => (c.Or ?? []).map((o) => [o.StringEquals, states[c.Next].Type]));
+      expect(outcomes).toEqual([
+        ['REJECTED', 'Succeed'],
+        ['EXPIRED', 'Succeed'],
+      ]);
+      expect(states[afterHandler.Default!].Type).toBe('Fail');
+    });
+
     it('lets an execution outlive its longest Task timeout', () => {
       // Prepare
       const definition = definitions.find((d) => d.path === spec.definitionFile)!;
