@@ -8,7 +8,7 @@ import { ResourceIndex } from './resource-index';
 import { ApiStack } from './stacks/api-stack';
 import { AuthStack } from './stacks/auth-stack';
 import { DomainStack } from './stacks/domain-stack';
-import { MonitoringStack } from './stacks/monitoring-stack';
+import { OperationsStack } from './stacks/operations-stack';
 import { SiteStack } from './stacks/site-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 
@@ -20,7 +20,7 @@ export interface StudioStacks {
   readonly api: ApiStack;
   /** Domain ID → its stack, in catalogue order. */
   readonly domains: ReadonlyMap<string, DomainStack>;
-  readonly monitoring: MonitoringStack;
+  readonly operations: OperationsStack;
 }
 
 export interface BuiltApp {
@@ -50,7 +50,7 @@ export interface ComposeOptions {
 
 /** Every stack of the app, for tests and tools. */
 export function allStacks(stacks: StudioStacks) {
-  return [stacks.stateful, stacks.auth, stacks.site, stacks.api, ...stacks.domains.values(), stacks.monitoring];
+  return [stacks.stateful, stacks.auth, stacks.site, stacks.api, ...stacks.domains.values(), stacks.operations];
 }
 
 /**
@@ -63,7 +63,7 @@ export function allStacks(stacks: StudioStacks) {
  * `Stateful` (table, buckets, queues, topics, secrets) → `Auth` (user pool) →
  * `Site` (bucket and CloudFront) → `Api` (HTTP API, authorizer, site content) →
  * one stack per domain, in catalogue order (functions, workflows, routes) →
- * `Monitoring` (dashboard and alarms over all of them).
+ * `Operations` (the API's stage, dashboard and alarms over all of them).
  */
 export function composeApp(app: App, config: StageConfig, options: ComposeOptions = {}): StudioStacks {
   const stackName = (id: string) => `${config.appName}-${config.stage}-${id}`;
@@ -120,11 +120,12 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
   const stateMachines = new Map(
     [...domains.values()].flatMap((stack) => [...stack.domain.workflows].map(([machineId, wf]) => [machineId, wf.stateMachine] as const)),
   );
-  const monitoring = new MonitoringStack(app, 'Monitoring', {
-    stackName: stackName('Monitoring'),
-    description: description('dashboard and alarms'),
+  const operations = new OperationsStack(app, 'Operations', {
+    stackName: stackName('Operations'),
+    description: description("the API's stage (throttling, access logs), dashboard and alarms"),
     ...common,
     config,
+    domains: options.domains ?? DOMAINS,
     functions,
     stateMachines,
     httpApi: api.api.httpApi,
@@ -134,7 +135,7 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
   Tags.of(app).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
-  return { stateful, auth, site, api, domains, monitoring };
+  return { stateful, auth, site, api, domains, operations };
 }
 
 function pascalCase(id: string): string {

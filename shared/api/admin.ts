@@ -35,5 +35,6 @@ export const decideOrder = defineRoute({
   status: 202,
   response: z.object({ orderId: z.string(), decision: z.enum(['confirm', 'reject']) }),
   errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_WAITING', 'DECISION_NOT_RECORDED'],
+  throttle: { rateLimit: 5, burstLimit: 10 },
 });
 

@@ -42,6 +42,12 @@ export interface RouteContract<
   readonly response: R;
   /** Errors specific to the route; {@link errorsOf} adds those every route of its shape can answer. */
   readonly errors: readonly ErrorCode[];
+  /**
+   * Tighter API Gateway throttling for this route, across all callers (routes
+   * that create things). Over it, API Gateway answers 429.
+   * @default - the stage's default limits
+   */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 export type AnyRoute = RouteContract<Schema | undefined, Schema | undefined, Schema | undefined, Schema>;

@@ -85,6 +85,8 @@ function operation(route: AnyRoute): Json {
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
     responses,
     'x-error-codes': errors.map((code) => ({ code, status: ERRORS[code].status, description: ERRORS[code].description })),
+    // API Gateway answers 429 `{ "message": "Too Many Requests" }` over these limits (across all callers).
+    ...(route.throttle ? { 'x-throttle': { ...route.throttle } } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ export const createOrder = defineRoute({
   status: 201,
   response: orderViewSchema,
   errors: ['ORDER_NOT_STARTED'],
+  throttle: { rateLimit: 5, burstLimit: 10 },
 });
 
 export const listOrders = defineRoute({

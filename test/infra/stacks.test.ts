@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
-import { FUNCTIONS, placeholdersOf, RESOURCES, ROUTES, routeKey, STATE_MACHINES, TABLE } from '../../infra/catalogue';
+import { DOMAINS, FUNCTIONS, placeholdersOf, RESOURCES, ROUTES, routeKey, STATE_MACHINES, TABLE } from '../../infra/catalogue';
 import { allStacks, type StudioStacks } from '../../infra/lib/app';
 import { testApp } from './support';
 
@@ -37,7 +37,7 @@ describe('studio stacks', () => {
     // Act
     stateful = Template.fromStack(stacks.stateful);
     auth = Template.fromStack(stacks.auth);
-    statelessTemplates = [stacks.site, stacks.api, ...stacks.domains.values(), stacks.monitoring].map((stack) => Template.fromStack(stack));
+    statelessTemplates = [stacks.site, stacks.api, ...stacks.domains.values(), stacks.operations].map((stack) => Template.fromStack(stack));
     serviceResources = {};
     for (const template of statelessTemplates) {
       for (const [logicalId, resource] of Object.entries(template.toJSON().Resources as Record<string, Resource>)) {
@@ -314,6 +314,42 @@ describe('studio stacks', () => {
       }
     });
 
+    it('gives the routes that create things their own, tighter throttling, and route-level metrics', () => {
+      const [[, stage]] = ofType(serviceResources, 'AWS::ApiGatewayV2::Stage');
+      const throttled = ROUTES.filter((r) => r.contract.throttle);
+      expect(throttled.map(routeKey).sort()).toEqual(['POST /v1/admin/orders/{orderId}/decision', 'POST /v1/orders']);
+      expect(stage.Properties.DefaultRouteSettings.DetailedMetricsEnabled).toBe(true);
+      for (const route of throttled) {
+        expect(stage.Properties.RouteSettings[routeKey(route)]).toEqual({
+          ThrottlingRateLimit: route.contract.throttle!.rateLimit,
+          ThrottlingBurstLimit: route.contract.throttle!.burstLimit,
+          DetailedMetricsEnabled: true,
+        });
+        expect(route.contract.throttle!.rateLimit).toBeLessThan(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
+      }
+    });
+
+    it('creates the stage after every domain stack, since API Gateway refuses settings for routes that do not exist yet', () => {
+      const dependencies = stacks.operations.dependencies.map((d) => d.stackName);
+      for (const domain of stacks.domains.values()) expect(dependencies).toContain(domain.stackName);
+    });
+
+    it('alarms per route group on the share of requests answered 5xx, reading each route of the group', () => {
+      const rateAlarms = ofType(serviceResources, 'AWS::CloudWatch::Alarm')
+        .map(([, a]) => a.Properties)
+        .filter((a) => a.Metrics);
+      for (const domain of DOMAINS.filter((d) => d.routes.length)) {
+        const alarm = rateAlarms.find((a) => String(a.AlarmDescription).startsWith(`The ${domain.id} routes`));
+        expect(alarm).toBeDefined();
+        const resources = (alarm.Metrics as { MetricStat?: { Metric: { Dimensions: { Name: string; Value: unknown }[] } } }[])
+          .flatMap((m) => m.MetricStat?.Metric.Dimensions ?? [])
+          .filter((d) => d.Name === 'Resource')
+          .map((d) => d.Value);
+        expect([...new Set(resources)].sort()).toEqual([...new Set(domain.routes.map((r) => r.path))].sort());
+        expect(alarm.Threshold).toBe(5);
+      }
+    });
+
     it('throttles the default stage and writes access logs', () => {
       service.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
@@ -444,6 +480,7 @@ describe('studio stacks', () => {
       expect(byMetric('Errors')).toHaveLength(FUNCTIONS.length);
       expect(byMetric('ExecutionsFailed')).toHaveLength(STATE_MACHINES.length);
       expect(byMetric('5xx')).toHaveLength(1);
+      expect(alarms.filter((a) => a.Metrics)).toHaveLength(DOMAINS.filter((d) => d.routes.length).length);
       for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }]);
     });
 

@@ -1,11 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../../catalogue';
 
@@ -16,33 +13,13 @@ export interface ApiProps {
   readonly userPoolClients: readonly cognito.IUserPoolClient[];
   /** Browser origins allowed by CORS, e.g. `https://d111.cloudfront.net`. */
   readonly allowedOrigins: readonly string[];
-  /**
-   * Steady-state requests per second of the default stage.
-   * @default 20
-   */
-  readonly rateLimit?: number;
-  /**
-   * Burst capacity of the default stage.
-   * @default 40
-   */
-  readonly burstLimit?: number;
-  /**
-   * How long access logs are kept.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * What happens to the access log group when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
- * The HTTP API every domain adds its routes to: the Cognito JWT authorizer, a
- * `$default` stage with throttling and JSON access logs, and CORS for the web
- * origin. Routes are added by each domain's construct in its own stack with
- * {@link addRoute}, so this stack never references a function (no cycle).
+ * The HTTP API every domain adds its routes to: the Cognito JWT authorizer and
+ * CORS for the web origin. Routes are added by each domain's construct in its
+ * own stack with {@link addRoute}, so this stack never references a function
+ * (no cycle); the `$default` stage ({@link ApiStage}) comes after them.
  *
  * The JWT authorizer accepts an ID token (its `aud`) or an access token (its
  * `client_id`) issued to one of the clients. Group membership (`admins`,
@@ -51,8 +28,6 @@ export interface ApiProps {
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
-  readonly stage: apigw.HttpStage;
-  readonly accessLogs: logs.LogGroup;
   /** The Cognito JWT authorizer, attached to every route whose auth is not `none`. */
   readonly authorizer: apigw.HttpAuthorizer;
   /** Issuer the authorizer accepts (the user pool's). */
@@ -86,38 +61,6 @@ export class Api extends Construct {
       jwtIssuer: this.issuer,
       jwtAudience: props.userPoolClients.map((client) => client.userPoolClientId),
     });
-
-    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
-
-    this.stage = this.httpApi.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: props.rateLimit ?? 20, burstLimit: props.burstLimit ?? 40 },
-      accessLogSettings: {
-        destination: new apigw.LogGroupLogDestination(this.accessLogs),
-        // HTTP API $context variables; no request bodies or tokens are logged.
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            requestTime: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            protocol: '$context.protocol',
-            responseLength: '$context.responseLength',
-            latency: '$context.responseLatency',
-            integrationLatency: '$context.integrationLatency',
-            integrationError: '$context.integrationErrorMessage',
-            authorizerError: '$context.authorizer.error',
-            sub: '$context.authorizer.claims.sub',
-          }),
-        ),
-      },
-    });
-
   }
 
   /** Base URL of the API, without a trailing slash (the `$default` stage is served at the root). */

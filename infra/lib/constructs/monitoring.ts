@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { RouteSpec } from '../../catalogue';
 
 export interface MonitoringProps {
   /** Functions to watch, by catalogue ID. */
@@ -17,6 +18,24 @@ export interface MonitoringProps {
   readonly stateMachines: ReadonlyMap<string, sfn.IStateMachine>;
   /** The HTTP API to watch. */
   readonly httpApi: apigw.IHttpApi;
+  /** Its stage, whose route-level metrics the per-group 5xx alarms read. */
+  readonly stage: apigw.IHttpStage;
+  /**
+   * Routes by group (the domain that serves them): one 5xx-rate alarm each.
+   * API handlers answer 5xx without throwing, so function error alarms cannot see them.
+   * @default - no per-group alarms
+   */
+  readonly routeGroups?: ReadonlyMap<string, readonly RouteSpec[]>;
+  /**
+   * Share of a group's requests (percent) answered 5xx in 5 minutes that raises its alarm.
+   * @default 5
+   */
+  readonly api5xxRatePercent?: number;
+  /**
+   * Fewest requests in 5 minutes before a group's 5xx rate counts (a lone failure is no rate).
+   * @default 10
+   */
+  readonly api5xxMinRequests?: number;
   /**
    * E-mail address subscribed to the alarm topic.
    * @default - no subscription
@@ -103,6 +122,44 @@ export class Monitoring extends Construct {
       }),
     );
     alarm('Api5xxAlarm', api.metricServerError({ period, statistic: 'Sum' }), props.api5xxThreshold ?? 5, 'The HTTP API answered 5xx');
+
+    // Per route group: the 5xx share of its requests, from the stage's route-level metrics
+    // (dimensions ApiId, Stage, Method, Resource; detailed metrics are on). A metric-math
+    // alarm reads at most 10 metrics, so a group of more than 5 routes gets one alarm per 5.
+    const rate = props.api5xxRatePercent ?? 5;
+    const minRequests = props.api5xxMinRequests ?? 10;
+    const routeMetric = (route: RouteSpec, metricName: '5xx' | 'Count') =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiId: api.apiId, Stage: props.stage.stageName, Method: route.method, Resource: route.path },
+        statistic: 'Sum',
+        period,
+      });
+    for (const [group, routes] of props.routeGroups ?? []) {
+      for (let start = 0; start < routes.length; start += 5) {
+        const chunk = routes.slice(start, start + 5);
+        const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+        chunk.forEach((route, i) => {
+          usingMetrics[`e${i}`] = routeMetric(route, '5xx');
+          usingMetrics[`c${i}`] = routeMetric(route, 'Count');
+        });
+        const errors = chunk.map((_, i) => `FILL(e${i}, 0)`).join(' + ');
+        const requests = chunk.map((_, i) => `FILL(c${i}, 0)`).join(' + ');
+        const suffix = routes.length > 5 ? `${start / 5 + 1}` : '';
+        alarm(
+          `Api5xxRate${group.replace(/(^|-)([a-z])/g, (_, _d: string, c: string) => c.toUpperCase())}${suffix}Alarm`,
+          new cloudwatch.MathExpression({
+            expression: `IF((${requests}) >= ${minRequests}, 100 * (${errors}) / (${requests}), 0)`,
+            usingMetrics,
+            label: `${group} routes: % of requests answered 5xx`,
+            period,
+          }),
+          rate,
+          `The ${group} routes answered ${rate}% or more of their requests with 5xx (at least ${minRequests} requests in 5 minutes): ${chunk.map((r) => `${r.method} ${r.path}`).join(', ')}`,
+        );
+      }
+    }
 
     this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '# Workflows', width: 24, height: 1 }));
     for (const [id, stateMachine] of props.stateMachines) {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
-import { REPO_ROOT, removalPolicyOf, type StageConfig } from '../config';
+import { REPO_ROOT, type StageConfig } from '../config';
 import { Api } from '../constructs/api';
 import { SiteContent } from '../constructs/site-content';
 import type { StaticSite } from '../constructs/static-site';
@@ -30,16 +30,11 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const logRemovalPolicy = removalPolicyOf(config);
 
     this.api = new Api(this, 'Api', {
       userPool: props.userPool,
       userPoolClients: [props.webClient],
       allowedOrigins: [props.site.origin],
-      rateLimit: config.apiRateLimit,
-      burstLimit: config.apiBurstLimit,
-      logRetention: config.logRetentionDays,
-      logRemovalPolicy,
     });
 
     new SiteContent(this, 'SiteContent', {
