@@ -15,6 +15,13 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'REJECTED', 'EXPIRED', 'FAILED'];
 
+/** Statuses of an order still in progress: the admin queue lists these (the status index holds no others). */
+export const OPEN_STATUSES = ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const satisfies readonly OrderStatus[];
+export type OpenStatus = (typeof OPEN_STATUSES)[number];
+
+/** Orders one customer may have in progress at once; the next waits until one ends. */
+export const MAX_OPEN_ORDERS = 5;
+
 /** At most this many styles in one order; also bounds the pipeline's Map state. */
 export const MAX_STYLES_PER_ORDER = 5;
 

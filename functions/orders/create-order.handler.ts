@@ -7,7 +7,7 @@ import { requireEnv } from '#lib/env';
 import { ApiError } from '#lib/errors';
 import { logger, metrics, MetricUnit } from '#lib/powertools';
 import { createOrder } from '#shared/api/orders';
-import { type Orders, OrderStore, toView } from './order-store';
+import { type Orders, OrderStore, toView, TooManyOpenOrdersError } from './order-store';
 
 export interface CreateOrderDeps {
   readonly orders: Orders;
@@ -35,7 +35,15 @@ export const createOrderHandler = ({ orders: store, s3, sfn, uploadsBucket, pipe
         Body: JSON.stringify({ orderId, customerId: caller.sub, createdAt, ...input }),
       }),
     );
-    const order = await store.create({ orderId, customerId: caller.sub, createdAt, ...input });
+    const order = await store.create({ orderId, customerId: caller.sub, createdAt, ...input }).catch((error: unknown) => {
+      if (error instanceof TooManyOpenOrdersError) {
+        throw new ApiError(
+          'TOO_MANY_OPEN_ORDERS',
+          `You already have ${error.limit} orders in progress. Place the next one when one of them is confirmed or ends.`,
+        );
+      }
+      throw error;
+    });
 
     let executionArn: string;
     try {

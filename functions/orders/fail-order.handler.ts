@@ -1,4 +1,4 @@
-import { failureFromError, isTerminal, ORDER_STATUSES } from '#shared/orders';
+import { failureFromError, isTerminal, OPEN_STATUSES } from '#shared/orders';
 import { ddb } from '#lib/clients';
 import { requireEnv } from '#lib/env';
 import { taskHandler } from '#lib/task-handler';
@@ -9,8 +9,6 @@ export interface FailOrderInput {
   readonly orderId: string;
   readonly error?: { readonly Error?: string; readonly Cause?: string };
 }
-
-const OPEN_STATUSES = ORDER_STATUSES.filter((s) => !isTerminal(s));
 
 /** Ends an order visibly: rejected, expired or failed, with a reason the customer can read. */
 export const failOrderHandler = ({ orders: store }: { readonly orders: Orders }) =>

@@ -2,18 +2,27 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { decodeCursor, encodeCursor } from '#lib/cursor';
-import type { OrderStatus, OrderView, StylePlan, TimelineEntry } from '#shared/orders';
+import { isTerminal, MAX_OPEN_ORDERS, type OpenStatus, type OrderStatus, type OrderView, type StylePlan, type TimelineEntry } from '#shared/orders';
 
 /** Raised when an order is not in a state that allows the requested change. */
 export class OrderConflictError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'OrderConflictError';
+  }
+}
+
+/** Raised when a customer already has as many orders in progress as allowed. */
+export class TooManyOpenOrdersError extends Error {
+  constructor(readonly limit: number) {
+    super(`The customer already has ${limit} orders in progress.`);
+    this.name = 'TooManyOpenOrdersError';
   }
 }
 
@@ -44,6 +53,12 @@ export interface PageRequest {
 }
 
 const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+/** One item per customer counts their orders in progress. */
+const openOrdersKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'OPEN_ORDERS' });
+
+/** Whether the n-th item of a cancelled transaction failed its condition. */
+const conditionFailed = (error: unknown, item: number) =>
+  error instanceof TransactionCanceledException && error.CancellationReasons?.[item]?.Code === 'ConditionalCheckFailed';
 
 /** What handlers need of the order store; tests hand them an in-memory fake with the same behaviour. */
 export type Orders = Pick<
@@ -53,15 +68,25 @@ export type Orders = Pick<
 
 /**
  * Orders in the single table. Keys: `ORDER#id / ORDER` for the order,
- * `ORDER#id / PLAN#nn` for its style plans; gsi1 lists a customer's orders,
- * gsi2 lists orders by status for the admin queue.
+ * `ORDER#id / PLAN#nn` for its style plans, `CUSTOMER#sub / OPEN_ORDERS` for
+ * the count of a customer's orders in progress; gsi1 lists a customer's
+ * orders, gsi2 lists the orders in progress by status for the admin queue (a
+ * sparse index: an order leaves it when it ends).
  */
 export class OrderStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Orders one customer may have in progress at once. */
+    private readonly maxOpenOrders = MAX_OPEN_ORDERS,
   ) {}
 
+  /**
+   * Stores a new order and counts it among its customer's orders in progress,
+   * in one transaction: throws {@link TooManyOpenOrdersError} (writing nothing)
+   * when the customer is at the limit, and DynamoDB's
+   * ConditionalCheckFailedException when the order ID exists.
+   */
   async create(order: NewOrder): Promise<OrderRecord> {
     const record: OrderRecord = {
       ...order,
@@ -69,20 +94,41 @@ export class OrderStore {
       updatedAt: order.createdAt,
       timeline: [{ status: 'SUBMITTED', at: order.createdAt }],
     };
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...orderKey(order.orderId),
-          ...record,
-          gsi1pk: `CUSTOMER#${order.customerId}`,
-          gsi1sk: `${order.createdAt}#${order.orderId}`,
-          gsi2pk: 'STATUS#SUBMITTED',
-          gsi2sk: `${order.createdAt}#${order.orderId}`,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...orderKey(order.orderId),
+                  ...record,
+                  gsi1pk: `CUSTOMER#${order.customerId}`,
+                  gsi1sk: `${order.createdAt}#${order.orderId}`,
+                  gsi2pk: 'STATUS#SUBMITTED',
+                  gsi2sk: `${order.createdAt}#${order.orderId}`,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: openOrdersKey(order.customerId),
+                UpdateExpression: 'SET openOrders = if_not_exists(openOrders, :zero) + :one',
+                ConditionExpression: 'attribute_not_exists(openOrders) OR openOrders < :max',
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': this.maxOpenOrders },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (conditionFailed(error, 0)) throw new ConditionalCheckFailedException({ message: `Order ${order.orderId} exists`, $metadata: {} });
+      if (conditionFailed(error, 1)) throw new TooManyOpenOrdersError(this.maxOpenOrders);
+      throw error;
+    }
     return record;
   }
 
@@ -107,8 +153,8 @@ export class OrderStore {
     return this.queryIndex({ index: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', value: `CUSTOMER#${customerId}` }, page);
   }
 
-  /** Orders in one status, newest first (the admin queue). */
-  async listByStatus(status: OrderStatus, page: PageRequest): Promise<Page<OrderRecord>> {
+  /** Orders in progress in one status, newest first (the admin queue). */
+  async listByStatus(status: OpenStatus, page: PageRequest): Promise<Page<OrderRecord>> {
     return this.queryIndex({ index: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', value: `STATUS#${status}` }, page);
   }
 
@@ -147,9 +193,15 @@ export class OrderStore {
   ): Promise<void> {
     const at = new Date().toISOString();
     const entry: TimelineEntry = extra.detail ? { status: to, at, detail: extra.detail } : { status: to, at };
-    const values: Record<string, unknown> = { ':to': to, ':gsi2pk': `STATUS#${to}`, ':at': at, ':entry': [entry] };
-    const sets = ['#status = :to', 'gsi2pk = :gsi2pk', 'updatedAt = :at', 'timeline = list_append(timeline, :entry)'];
-    const removes: string[] = [];
+    const ends = isTerminal(to);
+    const values: Record<string, unknown> = { ':to': to, ':at': at, ':entry': [entry] };
+    const sets = ['#status = :to', 'updatedAt = :at', 'timeline = list_append(timeline, :entry)'];
+    // An order that ends leaves the status index (sparse), so the admin queue never pages through finished orders.
+    const removes: string[] = ends ? ['gsi2pk', 'gsi2sk'] : [];
+    if (!ends) {
+      sets.push('gsi2pk = :gsi2pk');
+      values[':gsi2pk'] = `STATUS#${to}`;
+    }
     if (extra.taskToken) {
       sets.push('taskToken = :token');
       values[':token'] = extra.taskToken;
@@ -161,22 +213,53 @@ export class OrderStore {
       values[':reason'] = extra.failureReason;
     }
     from.forEach((status, i) => (values[`:from${i}`] = status));
+    const update = {
+      TableName: this.tableName,
+      Key: orderKey(orderId),
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: values,
+    };
+    const conflict = () => new OrderConflictError(`Order ${orderId} is not in ${from.join(' or ')}; cannot move it to ${to}.`);
+    const customerId = ends ? (await this.get(orderId))?.customerId : undefined;
+    if (!customerId) {
+      try {
+        await this.doc.send(new UpdateCommand(update));
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw conflict();
+        throw error;
+      }
+      return;
+    }
+    // Ending an order frees one of its customer's slots, in the same transaction.
     try {
       await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: orderKey(orderId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: values,
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: openOrdersKey(customerId),
+                UpdateExpression: 'SET openOrders = openOrders - :one',
+                ConditionExpression: 'openOrders > :zero',
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+              },
+            },
+          ],
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new OrderConflictError(`Order ${orderId} is not in ${from.join(' or ')}; cannot move it to ${to}.`);
+      if (conditionFailed(error, 0)) throw conflict();
+      if (!conditionFailed(error, 1)) throw error;
+      // No slot to free (an order stored before slots were counted): end the order alone.
+      try {
+        await this.doc.send(new UpdateCommand(update));
+      } catch (retryError) {
+        if (retryError instanceof ConditionalCheckFailedException) throw conflict();
+        throw retryError;
       }
-      throw error;
     }
   }
 

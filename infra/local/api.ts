@@ -1,15 +1,57 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ROUTES, routeKey, type RouteSpec } from '../catalogue';
 
-/** API Gateway HTTP APIs accept request bodies up to 10 MB. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * HTTP API quota "Payload size: 10 MB", not adjustable
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+ */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * Lambda's synchronous invoke payload limit: 6 MB, measured on the whole event
+ * (Lambda answers "Request must be smaller than 6291456 bytes for the InvokeFunction operation").
+ */
+export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/**
+ * API Gateway's own refusals. Bodies as API Gateway sends them: `{"message":…}`
+ * for the authorizer (401) and the route table (404). The two size refusals are as
+ * observed on API Gateway (koki-develop/lgtm-generator#10): over 10 MB a plain-text
+ * 413, over Lambda's 6 MB a JSON 413 "Request Too Long".
+ */
+export const REFUSALS = {
+  badRequest: { status: 400, body: { message: 'Bad Request' } },
+  unauthorized: { status: 401, body: { message: 'Unauthorized' } },
+  notFound: { status: 404, body: { message: 'Not Found' } },
+  tooLongForLambda: { status: 413, body: { message: 'Request Too Long' } },
+  internalError: { status: 500, body: { message: 'Internal Server Error' } },
+} as const;
+export const OVER_PAYLOAD_QUOTA_TEXT = `HTTP content length exceeded ${MAX_BODY_BYTES} bytes.`;
+
+export interface JwtAuthorizerConfig {
+  /** Must equal the token's `iss` exactly. */
+  readonly issuer: string;
+  /** The token's `aud` (or, without `aud`, its `client_id`) must be one of these. */
+  readonly audience: readonly string[];
+}
+
+/**
+ * The rule both the CDK authorizer (infra/lib/constructs/api.ts) and the local front
+ * follow for a Cognito user pool: the issuer is the Cognito endpoint followed by the
+ * pool ID (`https://cognito-idp.<region>.amazonaws.com/<pool id>` on AWS, cognito-local's
+ * `http://127.0.0.1:<port>/<pool id>` here), the audience the pool's app clients.
+ */
+export function cognitoAuthorizer(cognitoEndpoint: string, userPoolId: string, clientIds: readonly string[]): JwtAuthorizerConfig {
+  return { issuer: `${cognitoEndpoint.replace(/\/+$/, '')}/${userPoolId}`, audience: [...clientIds] };
+}
 
 export interface LocalApiOptions {
   readonly issuer: string;
-  readonly audience: string;
+  /** The authorizer's audience list (one app client ID, or several). */
+  readonly audience: string | readonly string[];
   readonly jwksUri: string;
   /** Origins allowed by the CORS configuration, as the HTTP API's corsPreflight. */
   readonly allowedOrigins: readonly string[];
@@ -31,7 +73,7 @@ export function compileRoutes(routes: readonly RouteSpec[]): CompiledRoute[] {
       .split('/')
       .map((segment) => {
         const m = segment.match(/^\{([A-Za-z0-9_]+)(\+)?\}$/);
-        if (!m) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+        if (!m) return segment.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
         params.push(m[1]);
         return m[2] ? '(.+)' : '([^/]+)';
       })
@@ -40,17 +82,51 @@ export function compileRoutes(routes: readonly RouteSpec[]): CompiledRoute[] {
   });
 }
 
+type Claims = Record<string, unknown>;
+
+/**
+ * The claim checks of the HTTP API JWT authorizer beyond signature, `kid` and `iss`
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html,
+ * "Validate claims"): `aud` or `client_id` must match one of the configured audiences
+ * (`client_id` is checked only when the token has no `aud`; with both, `aud` decides), `exp`
+ * must be after the current time, `nbf` and `iat` before it. So a Cognito ID token
+ * (`aud` = the app client) and a Cognito access token (no `aud`, `client_id` = the app client)
+ * are both accepted. Throws with the reason when the token is refused.
+ */
+export function assertAuthorizerClaims(payload: Claims, audience: readonly string[], nowSeconds = Date.now() / 1000): void {
+  if (typeof payload.exp !== 'number') throw new Error('the token has no exp');
+  if (payload.exp <= nowSeconds) throw new Error('the token has expired');
+  if (payload.nbf !== undefined && !(typeof payload.nbf === 'number' && payload.nbf <= nowSeconds)) throw new Error('the token is not valid yet (nbf)');
+  if (payload.iat !== undefined && !(typeof payload.iat === 'number' && payload.iat <= nowSeconds)) throw new Error('the token was issued in the future (iat)');
+  if (payload.aud !== undefined) {
+    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!aud.some((a) => typeof a === 'string' && audience.includes(a))) throw new Error('the token is for another audience (aud)');
+    return;
+  }
+  if (typeof payload.client_id !== 'string' || !audience.includes(payload.client_id)) throw new Error('the token is for another client (client_id)');
+}
+
 /**
  * The local stand-in for API Gateway (HTTP API): same routes as CDK deploys,
- * the JWT checked against cognito-local's keys, the same event shape (payload
- * format 2.0) handed to the same handlers, and the same error bodies.
+ * the JWT checked against cognito-local's keys by the authorizer's rules, the same
+ * event shape (payload format 2.0) handed to the same handlers, and the same refusals.
  */
 export class LocalApi {
   private readonly routes = compileRoutes(ROUTES);
   private readonly verifier;
+  /** What the JWT authorizer checks, for the parity test. */
+  readonly authorizer: JwtAuthorizerConfig;
 
   constructor(private readonly options: LocalApiOptions) {
-    this.verifier = JwtRsaVerifier.create({ issuer: options.issuer, audience: options.audience, jwksUri: options.jwksUri });
+    const audience = typeof options.audience === 'string' ? [options.audience] : [...options.audience];
+    this.authorizer = { issuer: options.issuer, audience };
+    this.verifier = JwtRsaVerifier.create({
+      issuer: options.issuer,
+      // aws-jwt-verify checks `aud` only; the authorizer also accepts `client_id` (access tokens).
+      audience: null,
+      jwksUri: options.jwksUri,
+      customJwtCheck: ({ payload }: { payload: JwtPayload }) => assertAuthorizerClaims(payload as Claims, audience),
+    });
   }
 
   /** The route keys this front serves (`GET /orders/{orderId}`), for the parity test. */
@@ -68,14 +144,26 @@ export class LocalApi {
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
     this.serve(req, res).catch((error: Error) => {
       this.options.log?.(`api: ${error.stack ?? error.message}`);
-      if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' }, this.cors(req));
+      if (!res.headersSent) send(res, REFUSALS.internalError, this.cors(req));
     });
   };
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
     const cors = this.cors(req);
+    // The request target as sent: never resolved against a base URL, so `//host/v1/…` stays a path.
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const encodedPath = q < 0 ? target : target.slice(0, q);
+    const rawQueryString = q < 0 ? '' : target.slice(q + 1);
+
+    let path: string;
+    try {
+      path = decodeURIComponent(encodedPath);
+    } catch {
+      // A malformed %-escape: a client error, answered before any route or function is involved.
+      return send(res, REFUSALS.badRequest, cors);
+    }
 
     if (method === 'OPTIONS' && req.headers['access-control-request-method']) {
       res.writeHead(204, {
@@ -88,24 +176,32 @@ export class LocalApi {
       return;
     }
 
-    const match = this.match(method, url.pathname);
-    if (!match) return send(res, 404, { message: 'Not Found' }, cors);
-
     const body = await readBody(req);
-    if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' }, cors);
+    if (body === undefined) {
+      res.writeHead(413, { ...cors, 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end(OVER_PAYLOAD_QUOTA_TEXT);
+      return;
+    }
+
+    // Only a route key of the route table is served: a path under another method is not.
+    const match = this.match(method, encodedPath);
+    if (!match) return send(res, REFUSALS.notFound, cors);
 
     // Routes with auth `none` have no authorizer, as on API Gateway; every other route needs a valid JWT.
     const claims = match.route.auth === 'none' ? undefined : await this.claims(req.headers.authorization);
-    if (match.route.auth !== 'none' && !claims) return send(res, 401, { message: 'Unauthorized' }, cors);
+    if (match.route.auth !== 'none' && !claims) return send(res, REFUSALS.unauthorized, cors);
 
     const started = Date.now();
-    const event = buildEvent(req, url, match.route, match.pathParameters, body, claims);
+    const event = buildEvent(req, { path, rawQueryString }, match.route, match.pathParameters, body, claims);
+    // Lambda refuses an invoke payload over 6 MB; API Gateway answers 413 and the function never runs.
+    if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES) return send(res, REFUSALS.tooLongForLambda, cors);
+
     let result: APIGatewayProxyStructuredResultV2;
     try {
       result = normalise(await this.options.invoke(match.route.functionId, event));
     } catch (error) {
       this.options.log?.(`api: ${match.route.functionId} failed: ${(error as Error).message}`);
-      return send(res, 500, { message: 'Internal Server Error' }, cors);
+      return send(res, REFUSALS.internalError, cors);
     }
     this.options.log?.(`api: ${event.routeKey} → ${result.statusCode} (${Date.now() - started} ms)`);
     const headers: Record<string, string | string[]> = { ...cors };
@@ -115,10 +211,11 @@ export class LocalApi {
     res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
   }
 
-  private match(method: string, path: string) {
+  /** Matches the still-encoded path segment by segment, then decodes each path parameter. */
+  private match(method: string, encodedPath: string) {
     for (const { route, pattern, params } of this.routes) {
       if (route.method !== method) continue;
-      const m = path.match(pattern);
+      const m = encodedPath.match(pattern);
       if (!m) continue;
       const pathParameters: Record<string, string> = {};
       params.forEach((name, i) => (pathParameters[name] = decodeURIComponent(m[i + 1])));
@@ -127,12 +224,14 @@ export class LocalApi {
     return undefined;
   }
 
-  private async claims(authorization: string | undefined): Promise<Record<string, string | number | boolean | string[]> | undefined> {
+  private async claims(authorization: string | undefined): Promise<Claims | undefined> {
     if (!authorization) return undefined;
+    // The identity source may hold the token alone or prefixed with "Bearer".
     const token = authorization.replace(/^Bearer\s+/i, '').trim();
     try {
-      return (await this.verifier.verify(token)) as never;
-    } catch {
+      return (await this.verifier.verify(token)) as Claims;
+    } catch (error) {
+      this.options.log?.(`api: token refused: ${(error as Error).message}`);
       return undefined;
     }
   }
@@ -145,6 +244,7 @@ export class LocalApi {
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return undefined;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -155,50 +255,78 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function isTextual(contentType: string | undefined): boolean {
-  return !contentType || /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/i.test(contentType);
+/**
+ * Which request bodies payload format 2.0 passes as text. The documentation says only
+ * that a binary body is base64-encoded; checked against API Gateway (ministackorg/ministack#766):
+ * text for `text/*`, `application/json`, `application/xml` and `application/javascript`, base64
+ * for everything else, including no Content-Type and `application/x-www-form-urlencoded`.
+ */
+export function isTextContentType(contentType: string | undefined): boolean {
+  const media = contentType?.split(';')[0].trim().toLowerCase();
+  if (!media) return false;
+  return media.startsWith('text/') || ['application/json', 'application/xml', 'application/javascript'].includes(media);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `requestContext.time` as API Gateway writes it: `12/Mar/2020:19:03:58 +0000` (CLF, UTC). */
+export function requestTime(date: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000`;
 }
 
 /** API Gateway flattens JWT claims to strings; arrays become "[a b]". */
-function flattenClaims(claims: Record<string, unknown>): Record<string, string | number | boolean> {
-  const flat: Record<string, string | number | boolean> = {};
+function flattenClaims(claims: Claims): Record<string, string> {
+  const flat: Record<string, string> = {};
   for (const [k, v] of Object.entries(claims)) {
     flat[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
   return flat;
 }
 
+/**
+ * The payload format 2.0 event
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html):
+ * header names lower-case and duplicate headers joined with commas; every `cookie` header goes
+ * to `cookies` (one entry per cookie) and not to `headers`; duplicate query parameters joined
+ * with commas; `rawQueryString` as sent; `rawPath` decoded, as HTTP APIs deliver it.
+ */
 export function buildEvent(
   req: IncomingMessage,
-  url: URL,
+  target: { readonly path: string; readonly rawQueryString: string },
   route: RouteSpec,
   pathParameters: Record<string, string>,
   body: Buffer,
-  claims: Record<string, unknown> | undefined,
+  claims: Claims | undefined,
+  now = new Date(),
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const cookies: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i].toLowerCase();
+    const value = req.rawHeaders[i + 1];
+    if (name === 'cookie') cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+    else headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
   // API Gateway tells the integration how the client connected.
   headers['x-forwarded-proto'] = 'http';
   headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
+  headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
   const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-  const textual = isTextual(headers['content-type']);
-  const now = new Date();
+  for (const [k, v] of new URLSearchParams(target.rawQueryString)) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const text = isTextContentType(headers['content-type']);
   const key = routeKey(route);
   return {
     version: '2.0',
     routeKey: key,
-    rawPath: url.pathname,
-    rawQueryString: url.search.replace(/^\?/, ''),
-    cookies: headers.cookie ? headers.cookie.split(/;\s*/) : undefined,
+    rawPath: target.path,
+    rawQueryString: target.rawQueryString,
+    cookies: cookies.length ? cookies : undefined,
     headers,
     queryStringParameters: Object.keys(query).length ? query : undefined,
     pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
-    body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
-    isBase64Encoded: body.length > 0 && !textual,
+    body: body.length ? (text ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !text,
     stageVariables: undefined,
     requestContext: {
       accountId: '000000000000',
@@ -209,7 +337,7 @@ export function buildEvent(
       domainPrefix: (headers.host ?? 'localhost').split('.')[0],
       http: {
         method: route.method,
-        path: url.pathname,
+        path: target.path,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
@@ -217,7 +345,7 @@ export function buildEvent(
       requestId: randomUUID(),
       routeKey: key,
       stage: '$default',
-      time: now.toISOString(),
+      time: requestTime(now),
       timeEpoch: now.getTime(),
     },
   };
@@ -229,7 +357,7 @@ function normalise(result: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result ?? null) };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  res.writeHead(status, { ...headers, 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+function send(res: ServerResponse, refusal: { readonly status: number; readonly body: unknown }, headers: Record<string, string>): void {
+  res.writeHead(refusal.status, { ...headers, 'content-type': 'application/json' });
+  res.end(JSON.stringify(refusal.body));
 }

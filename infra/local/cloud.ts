@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
@@ -16,11 +17,12 @@ import {
   ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  UpdateUserPoolClientCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import S3rver from 's3rver';
 import { assertSubstitutions, FUNCTIONS, GROUPS, RESOURCES, type ResourceRegistry, STATE_MACHINES, TABLE } from '../catalogue';
-import { LocalApi } from './api';
+import { cognitoAuthorizer, type JwtAuthorizerConfig, LocalApi } from './api';
 import { bindLocally, type LocalContext, localName } from './binders';
 import type { DemoUser, LocalEndpoints } from './endpoints';
 import { LocalFunctions } from './functions';
@@ -55,6 +57,88 @@ export function registryBuckets(registry: ResourceRegistry = RESOURCES): string[
  */
 export function functionEnvironments(ctx: LocalContext, registry: ResourceRegistry = RESOURCES): Map<string, Record<string, string>> {
   return new Map(FUNCTIONS.map((spec) => [spec.id, bindLocally(spec, registry, ctx).env]));
+}
+
+/**
+ * Token lifetimes of the web client, as the CDK web client sets them (infra/lib/constructs/user-directory.ts,
+ * Cognito's defaults): ID and access tokens 1 hour, refresh token 30 days. cognito-local reads them from
+ * the app client (AccessTokenValidity, IdTokenValidity, RefreshTokenValidity with TokenValidityUnits) and
+ * otherwise signs 24-hour tokens; its own TokenConfig holds only the issuer domain. The units are always
+ * given: cognito-local's default unit for IdTokenValidity is minutes.
+ */
+export const WEB_CLIENT_TOKEN_VALIDITY = {
+  AccessTokenValidity: 1,
+  IdTokenValidity: 1,
+  RefreshTokenValidity: 30,
+  TokenValidityUnits: { AccessToken: 'hours', IdToken: 'hours', RefreshToken: 'days' },
+} as const;
+
+/** Every local service listens on the loopback interface only. */
+export const LOOPBACK = '127.0.0.1';
+
+/**
+ * cognito-local's listening address and issuer come from PORT and HOST: it listens on
+ * HOST and signs tokens with `iss` = `http://HOST:PORT/<pool id>`.
+ */
+export function cognitoLocalEnv(port: number): { PORT: string; HOST: string } {
+  return { PORT: String(port), HOST: LOOPBACK };
+}
+
+/** The local front's JWT authorizer, by the same rule as the CDK authorizer: cognito-local's issuer, the web client. */
+export function localAuthorizer(cognitoPort: number, pool: { userPoolId: string; clientId: string }): JwtAuthorizerConfig {
+  return cognitoAuthorizer(`http://${cognitoLocalEnv(cognitoPort).HOST}:${cognitoPort}`, pool.userPoolId, [pool.clientId]);
+}
+
+/**
+ * DynamoDB Local has no option for its listening address (its `-help` lists -port, -inMemory,
+ * -dbPath, -sharedDb, -cors, -delayTransientStatuses, -optimizeDbBeforeStartup, -disableTelemetry)
+ * and its Jetty server binds every interface. This launcher builds the server exactly as
+ * `java -jar DynamoDBLocal.jar` does (ServerRunner.createServerFromCommandLineArgs), then sets
+ * the host of its Jetty connector before starting it. Java runs it from source (JEP 330).
+ */
+const DYNAMODB_LOOPBACK_LAUNCHER = `
+import java.lang.reflect.Field;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+
+public class DynamoDbLoopback {
+  public static void main(String[] args) throws Exception {
+    String host = System.getProperty("dynamodb.host", "${'127.0.0.1'}");
+    DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
+    if (proxy == null) return;
+    Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+    field.setAccessible(true);
+    Server server = (Server) field.get(proxy);
+    for (Connector connector : server.getConnectors()) ((ServerConnector) connector).setHost(host);
+    proxy.start();
+    System.out.println("DynamoDB Local listening on " + host);
+    proxy.join();
+  }
+}
+`;
+
+/** The command that starts DynamoDB Local on the loopback interface only, without telemetry (the local cloud runs offline). */
+export function dynamodbCommand(home: string, args: readonly string[]): string[] {
+  const dir = join(tmpdir(), 'headshot-studio-dynamodb');
+  mkdirSync(dir, { recursive: true });
+  const launcher = join(dir, 'DynamoDbLoopback.java');
+  // Written aside and renamed, so a cloud starting at the same time never reads half a file.
+  const staging = `${launcher}.${process.pid}.${Date.now()}`;
+  writeFileSync(staging, DYNAMODB_LOOPBACK_LAUNCHER);
+  renameSync(staging, launcher);
+  return [
+    'java',
+    `-Ddynamodb.host=${LOOPBACK}`,
+    `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    join(home, 'DynamoDBLocal.jar'),
+    launcher,
+    ...args,
+    '-disableTelemetry',
+  ];
 }
 
 /** The demo people seeded on every start (idempotent). Local-only credentials. */
@@ -135,22 +219,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // in .cognito under its working directory; each under a keeper that ends it with us.
     log('starting DynamoDB Local …');
     const home = dynamodbHome();
-    const dynamo = keep(
-      ['java', `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar'), '-dbPath', resolve(dataDir, 'dynamodb'), '-port', String(ports.dynamodb), '-sharedDb'],
-      { cwd: home },
-    );
+    const dynamo = keep(dynamodbCommand(home, ['-dbPath', resolve(dataDir, 'dynamodb'), '-port', String(ports.dynamodb), '-sharedDb']), { cwd: home });
     const dynamoOutput = captureOutput(dynamo);
     stops.push(() => stopChild(dynamo));
     log('starting cognito-local …');
     const cognitoChild = keep([process.execPath, require.resolve('cognito-local/lib/bin/start.js')], {
       cwd: join(dataDir, 'cognito'),
-      env: { ...process.env, PORT: String(ports.cognito), HOST: '127.0.0.1' },
+      env: { ...process.env, ...cognitoLocalEnv(ports.cognito) },
     });
     const cognitoOutput = captureOutput(cognitoChild);
     stops.push(() => stopChild(cognitoChild));
     // s3rver, in this process.
     log('starting s3rver …');
-    const s3rver = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: join(dataDir, 's3'), silent: true });
+    const s3rver = new S3rver({ port: ports.s3, address: LOOPBACK, directory: join(dataDir, 's3'), silent: true });
     await s3rver.run();
     stops.push(() => s3rver.close());
 
@@ -226,10 +307,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await listen(sfnServer, ports.stepfunctions);
     stops.push(() => close(sfnServer));
 
-    const issuer = `${url(ports.cognito)}/${pool.userPoolId}`;
+    const authorizer = localAuthorizer(ports.cognito, pool);
+    const issuer = authorizer.issuer;
     const api = new LocalApi({
-      issuer,
-      audience: pool.clientId,
+      ...authorizer,
       jwksUri: `${issuer}/.well-known/jwks.json`,
       allowedOrigins: [url(ports.web), `http://localhost:${ports.web}`],
       invoke: (functionId, event) => functions.invoke(functionId, event),
@@ -362,9 +443,13 @@ async function createUserPool(client: CognitoIdentityProviderClient): Promise<{ 
         UserPoolId: userPoolId,
         ClientName: CLIENT_NAME,
         ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ...WEB_CLIENT_TOKEN_VALIDITY,
       }),
     );
     clientId = UserPoolClient!.ClientId!;
+  } else {
+    // A client kept from an earlier start may carry cognito-local's defaults (24 h tokens): set them again.
+    await client.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ...WEB_CLIENT_TOKEN_VALIDITY }));
   }
   // cognito-local's CreateGroup replaces an existing group (and its members), so create only missing ones.
   const { Groups = [] } = await client.send(new ListGroupsCommand({ UserPoolId: userPoolId }));
@@ -414,7 +499,7 @@ function keep(command: string[], options: { cwd: string; env?: NodeJS.ProcessEnv
 function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, LOOPBACK, () => resolve());
   });
 }
 

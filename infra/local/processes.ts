@@ -40,10 +40,16 @@ export async function freePort(): Promise<number> {
 
 /** DynamoDB Local is a Java program; check for Java before starting anything. */
 export function assertJava(): void {
-  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const result = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) {
     throw new StartupError(
-      'DynamoDB Local needs Java (17 or newer), and `java` was not found on the PATH. Install a JRE (on Debian or Ubuntu: `apt-get install openjdk-17-jre-headless`) and run `npm start` again.',
+      'DynamoDB Local needs Java (a JDK, 17 or newer), and `java` was not found on the PATH. Install one (on Debian or Ubuntu: `apt-get install openjdk-17-jdk-headless`) and run `npm start` again.',
+    );
+  }
+  // DynamoDB Local is started through a small launcher that Java runs from source (it binds 127.0.0.1 only).
+  if (!/^jdk\.compiler@/m.test(result.stdout)) {
+    throw new StartupError(
+      'DynamoDB Local is started through a launcher that Java runs from source, which needs a JDK rather than a JRE (the jdk.compiler module). Install one (on Debian or Ubuntu: `apt-get install openjdk-17-jdk-headless`) and run `npm start` again.',
     );
   }
 }

@@ -38,7 +38,14 @@ export async function serveWeb(options: WebOptions): Promise<Server> {
     'referrer-policy': 'strict-origin-when-cross-origin',
   };
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    } catch {
+      // A malformed %-escape: answered, never left hanging by a throw in this async handler.
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

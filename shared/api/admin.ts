@@ -1,4 +1,4 @@
-import { decisionSchema, ORDER_STATUSES, orderViewSchema } from '../orders';
+import { decisionSchema, OPEN_STATUSES, orderViewSchema } from '../orders';
 import * as z from '../validation';
 import { defineRoute } from './contract';
 import { orderIdParams } from './orders';
@@ -11,14 +11,15 @@ export const listOrderQueue = defineRoute({
   path: '/v1/admin/orders',
   auth: 'admins',
   tag: 'admin',
-  summary: 'List orders in one status, newest first',
-  description: 'Defaults to the orders waiting for confirmation. Page through all of them with `cursor`.',
+  summary: 'List the orders in progress in one status, newest first',
+  description:
+    'Defaults to the orders waiting for confirmation. Page through all of them with `cursor`. Finished orders leave this list (the status index is sparse).',
   query: z.strictObject({
-    status: z.optional(z.enum(ORDER_STATUSES, { error: `status must be one of: ${ORDER_STATUSES.join(', ')}` })),
+    status: z.optional(z.enum(OPEN_STATUSES, { error: `status must be one of the statuses of orders in progress: ${OPEN_STATUSES.join(', ')}` })),
     ...pageQuery,
   }),
   status: 200,
-  response: z.object({ status: z.enum(ORDER_STATUSES), orders: z.array(orderViewSchema), nextCursor: z.optional(z.string()) }),
+  response: z.object({ status: z.enum(OPEN_STATUSES), orders: z.array(orderViewSchema), nextCursor: z.optional(z.string()) }),
   errors: [],
 });
 

@@ -13,6 +13,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, description: 'The caller is signed in but not in the group the route requires.' },
   ORDER_NOT_FOUND: { status: 404, description: 'No order with this ID exists for the caller.' },
   ORDER_NOT_WAITING: { status: 409, description: 'The order is not waiting for a decision (already decided, expired or finished).' },
+  TOO_MANY_OPEN_ORDERS: { status: 409, description: 'The customer has as many orders in progress as allowed; one must end before the next.' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than the route accepts.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The body must be sent as application/json.' },
   INTERNAL_ERROR: { status: 500, description: 'Something failed on the server; retrying later may help.' },

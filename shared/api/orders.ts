@@ -20,7 +20,7 @@ export const createOrder = defineRoute({
   body: createOrderSchema,
   status: 201,
   response: orderViewSchema,
-  errors: ['ORDER_NOT_STARTED'],
+  errors: ['TOO_MANY_OPEN_ORDERS', 'ORDER_NOT_STARTED'],
   throttle: { rateLimit: 5, burstLimit: 10 },
 });
 

@@ -341,12 +341,12 @@ describe('studio stacks', () => {
       for (const domain of DOMAINS.filter((d) => d.routes.length)) {
         const alarm = rateAlarms.find((a) => String(a.AlarmDescription).startsWith(`The ${domain.id} routes`));
         expect(alarm).toBeDefined();
-        const resources = (alarm.Metrics as { MetricStat?: { Metric: { Dimensions: { Name: string; Value: unknown }[] } } }[])
+        const resources = (alarm!.Metrics as { MetricStat?: { Metric: { Dimensions: { Name: string; Value: unknown }[] } } }[])
           .flatMap((m) => m.MetricStat?.Metric.Dimensions ?? [])
           .filter((d) => d.Name === 'Resource')
           .map((d) => d.Value);
         expect([...new Set(resources)].sort()).toEqual([...new Set(domain.routes.map((r) => r.path))].sort());
-        expect(alarm.Threshold).toBe(5);
+        expect(alarm!.Threshold).toBe(5);
       }
     });
 

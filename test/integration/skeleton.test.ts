@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
+import { InvalidToken, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { execFileSync } from 'node:child_process';
 import type { OrderView } from '../../shared/orders';
 import { demoUser, eventually, signIn, startLocalCloud, type RunningCloud } from '../support/local-cloud';
@@ -230,9 +230,9 @@ describe('walking skeleton on the local cloud', () => {
   });
 
   describe('the local Step Functions API', () => {
-    it('answers an unknown task token with TaskDoesNotExist, as AWS does', async () => {
+    it('answers a malformed task token with InvalidToken, as AWS does', async () => {
       const sfn = new SFNClient({ region: cloud.endpoints.region, endpoint: cloud.endpoints.stepfunctions, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-      await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
+      await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' }))).rejects.toBeInstanceOf(InvalidToken);
     });
   });
 

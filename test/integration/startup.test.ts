@@ -54,7 +54,7 @@ describe('local cloud start-up problems', () => {
     // Assess
     expect(status).toBe(1);
     expect(output).toContain('DynamoDB Local needs Java');
-    expect(output).toContain('openjdk-17-jre-headless');
+    expect(output).toContain('openjdk-17-jdk-headless');
     expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
   }, 60_000);
 });

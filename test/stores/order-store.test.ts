@@ -65,10 +65,24 @@ describe('Class: OrderStore (DynamoDB Local)', () => {
       const order = await newOrder();
 
       // Act
+      await store.transition(order.orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 't' });
+
+      // Assess
+      expect((await rawItem(order.orderId))!.gsi2pk).toBe('STATUS#PENDING_EDITOR_CONFIRMATION');
+    });
+
+    it('removes the status index keys when the order ends (a sparse index)', async () => {
+      // Prepare
+      const order = await newOrder();
+
+      // Act
       await store.transition(order.orderId, ['SUBMITTED'], 'REJECTED');
 
       // Assess
-      expect((await rawItem(order.orderId))!.gsi2pk).toBe('STATUS#REJECTED');
+      const item = (await rawItem(order.orderId))!;
+      expect(item).toMatchObject({ status: 'REJECTED', gsi1pk: expect.any(String) });
+      expect(item).not.toHaveProperty('gsi2pk');
+      expect(item).not.toHaveProperty('gsi2sk');
     });
 
     it('creates no item when a transition finds no order', async () => {

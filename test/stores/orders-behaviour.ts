@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { OrderConflictError, type OrderRecord, type Orders, toView } from '#functions/orders/order-store';
+import { OrderConflictError, type OrderRecord, type Orders, toView, TooManyOpenOrdersError } from '#functions/orders/order-store';
+import { MAX_OPEN_ORDERS } from '#shared/orders';
 import { ApiError } from '#lib/errors';
 import type { StylePlan } from '#shared/orders';
 
 /** 2030-01-01 at the given minute, as the store writes timestamps. */
+/** A creation date after every other test's, so an order dated so leads the status lists. */
+const FUTURE = new Date(Date.UTC(2150, 0, 1)).toISOString();
+
 export const at = (minute: number) => new Date(Date.UTC(2030, 0, 1, 0, minute)).toISOString();
 
 /**
@@ -48,6 +52,60 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
   }
 
   describe('Method: create', () => {
+    it("refuses a customer's order beyond the limit of orders in progress, writing nothing", async () => {
+      // Prepare
+      const customerId = randomUUID();
+      for (let i = 0; i < MAX_OPEN_ORDERS; i++) await newOrder({ customerId });
+
+      // Act
+      const refused = newOrder({ customerId });
+
+      // Assess
+      await expect(refused).rejects.toBeInstanceOf(TooManyOpenOrdersError);
+      expect((await store.listByCustomer(customerId, { limit: 100 })).items).toHaveLength(MAX_OPEN_ORDERS);
+    });
+
+    it('counts each customer on their own', async () => {
+      // Prepare
+      for (let i = 0; i < MAX_OPEN_ORDERS; i++) await newOrder({ customerId: 'busy-customer-' + randomUUID().slice(0, 4) });
+      const customerId = randomUUID();
+      for (let i = 0; i < MAX_OPEN_ORDERS - 1; i++) await newOrder({ customerId });
+
+      // Act / Assess
+      await expect(newOrder({ customerId })).resolves.toMatchObject({ customerId, status: 'SUBMITTED' });
+    });
+
+    it('frees a slot when an order ends', async () => {
+      // Prepare
+      const customerId = randomUUID();
+      const orders: OrderRecord[] = [];
+      for (let i = 0; i < MAX_OPEN_ORDERS; i++) orders.push(await newOrder({ customerId }));
+
+      // Act
+      await store.transition(orders[0].orderId, ['SUBMITTED'], 'REJECTED');
+
+      // Assess
+      await expect(newOrder({ customerId })).resolves.toMatchObject({ status: 'SUBMITTED' });
+      await expect(newOrder({ customerId })).rejects.toBeInstanceOf(TooManyOpenOrdersError);
+    });
+
+    it('does not free a slot when an order only moves on, nor twice when a finished order is moved again', async () => {
+      // Prepare
+      const customerId = randomUUID();
+      const orders: OrderRecord[] = [];
+      for (let i = 0; i < MAX_OPEN_ORDERS; i++) orders.push(await newOrder({ customerId }));
+      await store.transition(orders[0].orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 't' });
+      await expect(newOrder({ customerId })).rejects.toBeInstanceOf(TooManyOpenOrdersError);
+      await store.transition(orders[1].orderId, ['SUBMITTED'], 'FAILED');
+
+      // Act: a repeated end is refused (the order is not SUBMITTED any more) and frees nothing more.
+      await expect(store.transition(orders[1].orderId, ['SUBMITTED'], 'FAILED')).rejects.toBeInstanceOf(OrderConflictError);
+
+      // Assess
+      await expect(newOrder({ customerId })).resolves.toMatchObject({ status: 'SUBMITTED' });
+      await expect(newOrder({ customerId })).rejects.toBeInstanceOf(TooManyOpenOrdersError);
+    });
+
     it('stores a SUBMITTED order with its first timeline entry', async () => {
       // Prepare
       const customerId = randomUUID();
@@ -136,16 +194,31 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
 
     it('moves the order from the old status list to the new one', async () => {
       // Prepare
-      const order = await newOrder();
+      const order = await newOrder({ createdAt: FUTURE });
 
       // Act
-      await store.transition(order.orderId, ['SUBMITTED'], 'REJECTED');
+      await store.transition(order.orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 't' });
 
       // Assess
-      const rejected = await store.listByStatus('REJECTED', { limit: 100 });
+      const waiting = await store.listByStatus('PENDING_EDITOR_CONFIRMATION', { limit: 100 });
       const submitted = await store.listByStatus('SUBMITTED', { limit: 100 });
-      expect(rejected.items.map((o) => o.orderId)).toContain(order.orderId);
+      expect(waiting.items.map((o) => o.orderId)).toContain(order.orderId);
       expect(submitted.items.map((o) => o.orderId)).not.toContain(order.orderId);
+    });
+
+    it('takes an order that ends out of the status lists (a sparse index), keeping the order itself', async () => {
+      // Prepare
+      const order = await newOrder({ createdAt: FUTURE });
+
+      // Act
+      await store.transition(order.orderId, ['SUBMITTED'], 'REJECTED', { failureReason: 'too dark' });
+
+      // Assess
+      for (const status of ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const) {
+        expect((await store.listByStatus(status, { limit: 100 })).items.map((o) => o.orderId)).not.toContain(order.orderId);
+      }
+      expect(await store.get(order.orderId)).toMatchObject({ status: 'REJECTED', failureReason: 'too dark' });
+      expect((await store.listByCustomer(order.customerId, { limit: 10 })).items.map((o) => o.orderId)).toEqual([order.orderId]);
     });
 
     it('stores the task token it is given', async () => {
@@ -510,25 +583,25 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
   });
 
   describe('Method: listByStatus', () => {
-    // Every test adds orders to the shared status lists; a status no other test uses keeps this one exact.
+    // Every test adds orders to the shared status lists: these orders are dated after all others, so they lead the list.
     it('answers the orders in one status newest first, a page at a time', async () => {
       // Prepare
       const orders: OrderRecord[] = [];
       for (const minute of [1, 2, 3]) {
-        const order = await newOrder({ createdAt: at(minute) });
-        await store.transition(order.orderId, ['SUBMITTED'], 'EXPIRED');
+        const order = await newOrder({ createdAt: new Date(Date.UTC(2199, 0, 1, 0, minute)).toISOString() });
+        await store.transition(order.orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: `t${minute}` });
         orders.unshift(order);
       }
 
       // Act
-      const first = await store.listByStatus('EXPIRED', { limit: 2 });
-      const second = await store.listByStatus('EXPIRED', { limit: 2, cursor: first.nextCursor });
+      const first = await store.listByStatus('PENDING_EDITOR_CONFIRMATION', { limit: 2 });
+      const second = await store.listByStatus('PENDING_EDITOR_CONFIRMATION', { limit: 2, cursor: first.nextCursor });
 
       // Assess
       expect(first.items.map((o) => o.orderId)).toEqual(orders.slice(0, 2).map((o) => o.orderId));
-      expect(first.items.every((o) => o.status === 'EXPIRED')).toBe(true);
-      expect(second.items.map((o) => o.orderId)).toEqual(orders.slice(2).map((o) => o.orderId));
-      expect(second.nextCursor).toBeUndefined();
+      expect(first.items.every((o) => o.status === 'PENDING_EDITOR_CONFIRMATION')).toBe(true);
+      expect(first.nextCursor).toBeDefined();
+      expect(second.items[0].orderId).toBe(orders[2].orderId);
     });
 
     it("refuses another status's cursor", async () => {
@@ -538,7 +611,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const { nextCursor } = await store.listByStatus('SUBMITTED', { limit: 1 });
 
       // Act
-      const listing = store.listByStatus('FAILED', { limit: 1, cursor: nextCursor });
+      const listing = store.listByStatus('PENDING_EDITOR_CONFIRMATION', { limit: 1, cursor: nextCursor });
 
       // Assess
       await expect(listing).rejects.toMatchObject({ code: 'INVALID_CURSOR' });

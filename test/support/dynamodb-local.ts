@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { studioTableInput } from '../../infra/local/cloud';
+import { dynamodbCommand, studioTableInput } from '../../infra/local/cloud';
 import { assertJava, captureOutput, dynamodbHome, freePort, stopChild, waitUntil } from '../../infra/local/processes';
 
 export interface RunningDynamoDb {
@@ -22,11 +21,9 @@ export async function startDynamoDbLocal(): Promise<RunningDynamoDb> {
   assertJava();
   const home = dynamodbHome();
   const port = await freePort();
-  const child = spawn(
-    'java',
-    [`-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)],
-    { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  // Started exactly as the local cloud starts it: on 127.0.0.1 only, without telemetry.
+  const [command, ...args] = dynamodbCommand(home, ['-inMemory', '-port', String(port)]);
+  const child = spawn(command, args, { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = captureOutput(child);
   const endpoint = `http://127.0.0.1:${port}`;
   const probe = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint });

@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type NewOrder, OrderConflictError, type OrderRecord, type Orders, type Page, type PageRequest } from '#functions/orders/order-store';
+import {
+  type NewOrder,
+  OrderConflictError,
+  type OrderRecord,
+  type Orders,
+  type Page,
+  type PageRequest,
+  TooManyOpenOrdersError,
+} from '#functions/orders/order-store';
 import { ApiError } from '#lib/errors';
-import type { OrderStatus, StylePlan, TimelineEntry } from '#shared/orders';
+import { isTerminal, MAX_OPEN_ORDERS, type OpenStatus, type OrderStatus, type StylePlan, type TimelineEntry } from '#shared/orders';
 
 type Method = keyof Orders;
 
@@ -34,6 +42,9 @@ const sortKeyOf = (order: OrderRecord) => `${order.createdAt}#${order.orderId}`;
  * - {@link failNext} makes the next call of a method reject, for error paths.
  */
 export class FakeOrderStore implements Orders {
+  /** @param maxOpenOrders orders one customer may have in progress, as the real store's limit. */
+  constructor(private readonly maxOpenOrders = MAX_OPEN_ORDERS) {}
+
   private readonly orders = new Map<string, OrderRecord>();
   private readonly planItems = new Map<string, Map<string, StylePlan>>();
   private readonly cursors = new Map<string, { readonly list: string; readonly after: string }>();
@@ -83,6 +94,8 @@ export class FakeOrderStore implements Orders {
   async create(order: NewOrder): Promise<OrderRecord> {
     this.enter('create', [order]);
     if (this.orders.has(order.orderId)) throw conditionalCheckFailed();
+    const open = [...this.orders.values()].filter((o) => o.customerId === order.customerId && !isTerminal(o.status)).length;
+    if (open >= this.maxOpenOrders) throw new TooManyOpenOrdersError(this.maxOpenOrders);
     const record: OrderRecord = {
       ...order,
       status: 'SUBMITTED',
@@ -108,7 +121,7 @@ export class FakeOrderStore implements Orders {
     return this.list(`CUSTOMER#${customerId}`, (order) => order.customerId === customerId, page);
   }
 
-  async listByStatus(status: OrderStatus, page: PageRequest): Promise<Page<OrderRecord>> {
+  async listByStatus(status: OpenStatus, page: PageRequest): Promise<Page<OrderRecord>> {
     this.enter('listByStatus', [status, page]);
     return this.list(`STATUS#${status}`, (order) => order.status === status, page);
   }
@@ -120,8 +133,9 @@ export class FakeOrderStore implements Orders {
 
   async setExecutionArn(orderId: string, executionArn: string): Promise<void> {
     this.enter('setExecutionArn', [orderId, executionArn]);
-    // An unconditional update, as in the real store (which would create a bare item for a missing order).
-    const current = this.orders.get(orderId) ?? ({ orderId } as OrderRecord);
+    // Conditional on the order existing, as in the real store.
+    const current = this.orders.get(orderId);
+    if (!current) throw conditionalCheckFailed();
     this.orders.set(orderId, { ...current, executionArn });
   }
 

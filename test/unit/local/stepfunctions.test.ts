@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStepFunctions, SfnApiError } from '../../../infra/local/stepfunctions';
+import { mintToken } from '../../../infra/local/stepfunctions/tokens';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:Gate';
 /** A gate that waits for a task token, then ends with what SendTaskSuccess sent. */
@@ -97,25 +98,27 @@ describe('LocalStepFunctions', () => {
     expect(sfn.describeExecution({ executionArn })).toMatchObject({ error: 'OrderRejected', cause: 'blurry' });
   });
 
-  it('answers TaskTimedOut for a token already used, TaskDoesNotExist for an unknown one and InvalidToken for none', async () => {
+  it('answers TaskTimedOut for a token already used, InvalidToken for a malformed one or none, TaskDoesNotExist for an unknown well-formed one', async () => {
     sfn.startExecution({ stateMachineArn: machineArn, input: '{}' });
     const token = await waitForToken();
     sfn.sendTaskSuccess({ taskToken: token, output: '{}' });
 
     expect(apiError(() => sfn.sendTaskSuccess({ taskToken: token, output: '{}' }))).toBe('TaskTimedOut');
-    expect(apiError(() => sfn.sendTaskSuccess({ taskToken: 'unknown', output: '{}' }))).toBe('TaskDoesNotExist');
+    // AWS: "Invalid Token: 'Provided task token is malformed'" for a string that is not a token.
+    expect(apiError(() => sfn.sendTaskSuccess({ taskToken: 'unknown', output: '{}' }))).toBe('InvalidToken');
+    expect(apiError(() => sfn.sendTaskSuccess({ taskToken: mintToken(), output: '{}' }))).toBe('TaskDoesNotExist');
     expect(apiError(() => sfn.sendTaskHeartbeat({}))).toBe('InvalidToken');
   });
 
-  it('marks an execution that was running when it stopped as ABORTED on the next start', async () => {
+  it('marks a running execution saved before attempts were recorded as ABORTED on the next start (nothing to replay)', async () => {
     const stateFile = join(mkdtempSync(join(tmpdir(), 'sfn-unit-')), 'executions.json');
-    const first = new LocalStepFunctions({ region: 'us-east-1', accountId: '000000000000', stateFile, invoke: async () => null });
-    const arn = first.register('Gate', DEFINITION);
-    const { executionArn } = first.startExecution({ stateMachineArn: arn, input: '{}' });
+    const executionArn = 'arn:aws:states:us-east-1:000000000000:execution:Gate:old';
+    const old = { executionArn, stateMachineArn: machineArn, name: 'old', input: '{}', status: 'RUNNING', startDate: 1 };
+    writeFileSync(stateFile, JSON.stringify([old]));
 
     const second = new LocalStepFunctions({ region: 'us-east-1', accountId: '000000000000', stateFile, invoke: async () => null });
 
     expect(second.describeExecution({ executionArn })).toMatchObject({ status: 'ABORTED', error: 'LocalCloudRestarted' });
-    await first.drain();
+    await second.drain();
   });
 });

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ORDER_STATUSES, type OrderStatus } from '../../../shared/orders';
+import { OPEN_STATUSES, type OpenStatus } from '../../../shared/orders';
 import { usePagedOrders } from '../api/usePagedOrders';
 import { useApp } from '../app/context';
 import { Card } from '../ui/Card';
@@ -12,12 +12,12 @@ import { QueueRow } from './QueueRow';
 
 /** The queue re-reads itself this often, unless someone is deciding an order. */
 const QUEUE_REFRESH_MS = 10_000;
-const WAITING: OrderStatus = 'PENDING_EDITOR_CONFIRMATION';
+const WAITING: OpenStatus = 'PENDING_EDITOR_CONFIRMATION';
 
-/** The admin console: orders waiting at the confirmation gate (or any other status), with Confirm and Reject. */
+/** The admin console: orders waiting at the confirmation gate (or in another status of orders in progress), with Confirm and Reject. */
 export function QueuePage() {
   const app = useApp();
-  const [status, setStatus] = useState<OrderStatus>(WAITING);
+  const [status, setStatus] = useState<OpenStatus>(WAITING);
   // The order stays PENDING_EDITOR_CONFIRMATION until its pipeline resumes and
   // records the decision; hide the decided ones meanwhile so nobody decides twice.
   const [decided, setDecided] = useState<ReadonlySet<string>>(new Set());
@@ -55,10 +55,11 @@ export function QueuePage() {
               value={status}
               onChange={(e) => {
                 holds.current.clear();
-                setStatus(e.currentTarget.value as OrderStatus);
+                const chosen = OPEN_STATUSES.find((s) => s === e.currentTarget.value);
+                if (chosen) setStatus(chosen);
               }}
             >
-              {ORDER_STATUSES.map((s) => (
+              {OPEN_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {STATUS_LABELS[s]}
                 </option>

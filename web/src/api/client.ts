@@ -5,7 +5,7 @@ import type { ResponseOf, RouteContract, Schema } from '../../../shared/api/cont
 import { fillPath } from '../../../shared/api/contract';
 import { createOrder, getOrder, listOrders } from '../../../shared/api/orders';
 import { getOpenApi } from '../../../shared/api/platform';
-import type { CreateOrderInput, Decision, OrderStatus, OrderView } from '../../../shared/orders';
+import type { CreateOrderInput, Decision, OpenStatus, OrderView } from '../../../shared/orders';
 import type * as z from '../../../shared/validation';
 
 /**
@@ -121,8 +121,8 @@ export class ApiClient {
     return this.call(createOrder, { body: input });
   }
 
-  /** Orders in one status, for admins (the confirmation queue by default). */
-  orderQueue(status: OrderStatus, page: PageRequest = {}, signal?: AbortSignal): Promise<OrderPage> {
+  /** Orders in progress in one status, for admins (the confirmation queue by default). */
+  orderQueue(status: OpenStatus, page: PageRequest = {}, signal?: AbortSignal): Promise<OrderPage> {
     return this.call(listOrderQueue, { query: { status, ...pageQuery(page) }, signal });
   }
 

@@ -15,6 +15,7 @@ export interface IdClaims {
   readonly email?: string;
   readonly 'cognito:groups'?: readonly string[];
   readonly exp?: number;
+  readonly iat?: number;
 }
 
 /** A sign-in or refresh failure, with a message meant for the person at the keyboard. */
@@ -43,24 +44,29 @@ interface InitiateAuthResponse {
  * protocol the AWS SDK uses), so the bundle carries no SDK.
  */
 export class CognitoClient {
-  constructor(private readonly config: Pick<WebConfig, 'cognitoEndpoint' | 'userPoolClientId'>) {}
+  constructor(
+    private readonly config: Pick<WebConfig, 'cognitoEndpoint' | 'userPoolClientId'>,
+    /** How to reach Cognito; a test passes a fake Cognito here. */
+    private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   async signIn(email: string, password: string): Promise<Session> {
     const result = await this.initiateAuth('USER_PASSWORD_AUTH', { USERNAME: email, PASSWORD: password });
-    return toSession(result);
+    return toSession(result, this.now());
   }
 
   /** Exchanges the refresh token for fresh ID and access tokens (Cognito keeps the refresh token). */
   async refresh(session: Session): Promise<Session> {
     if (!session.refreshToken) throw new AuthError('credentials', 'Your session has ended. Please sign in again.');
     const result = await this.initiateAuth('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: session.refreshToken });
-    return toSession(result, session.refreshToken);
+    return toSession(result, this.now(), session.refreshToken);
   }
 
   private async initiateAuth(flow: string, parameters: Record<string, string>): Promise<InitiateAuthResponse> {
     let response: Response;
     try {
-      response = await fetch(this.config.cognitoEndpoint, {
+      response = await this.fetchImpl(this.config.cognitoEndpoint, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-amz-json-1.1',
@@ -98,7 +104,7 @@ function cognitoError(status: number, type: string | undefined, message: string 
   }
 }
 
-function toSession(result: InitiateAuthResponse, previousRefreshToken?: string): Session {
+function toSession(result: InitiateAuthResponse, now: number, previousRefreshToken?: string): Session {
   const tokens = result.AuthenticationResult;
   if (!tokens) {
     throw new AuthError(
@@ -108,12 +114,15 @@ function toSession(result: InitiateAuthResponse, previousRefreshToken?: string):
         : 'The sign-in service returned no tokens. Please try again.',
     );
   }
-  const exp = decodeClaims(tokens.IdToken)?.exp;
+  // The ID token's lifetime (exp − iat, both in the issuer's clock) counted from now on this
+  // device's clock, so a device clock that runs behind or ahead does not shift the renewal.
+  const claims = decodeClaims(tokens.IdToken);
+  const lifetime = claims?.exp && claims.iat ? claims.exp - claims.iat : tokens.ExpiresIn ?? 3600;
   return {
     idToken: tokens.IdToken,
     accessToken: tokens.AccessToken,
     refreshToken: tokens.RefreshToken ?? previousRefreshToken,
-    expiresAt: exp ? exp * 1000 : Date.now() + (tokens.ExpiresIn ?? 3600) * 1000,
+    expiresAt: now + lifetime * 1000,
   };
 }
 
@@ -130,36 +139,79 @@ export function decodeClaims(token: string): IdClaims | undefined {
 
 const STORAGE_KEY = 'headshot-studio.session';
 
-export const sessionStore = {
-  load(): Session | undefined {
-    try {
-      const raw = sessionStorage.getItem(STORAGE_KEY);
-      const session = raw ? (JSON.parse(raw) as Session) : undefined;
-      return session?.idToken ? session : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-  save(session: Session): void {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
-  },
-  clear(): void {
-    sessionStorage.removeItem(STORAGE_KEY);
-  },
+/** Where the session is kept between page loads. */
+export interface SessionStorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+const browserStorage = (): SessionStorageLike | undefined => (typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
+
+export function sessionStoreOf(storage: () => SessionStorageLike | undefined = browserStorage) {
+  return {
+    load(): Session | undefined {
+      try {
+        const raw = storage()?.getItem(STORAGE_KEY);
+        const session = raw ? (JSON.parse(raw) as Session) : undefined;
+        return session?.idToken ? session : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    save(session: Session): void {
+      storage()?.setItem(STORAGE_KEY, JSON.stringify(session));
+    },
+    clear(): void {
+      storage()?.removeItem(STORAGE_KEY);
+    },
+  };
+}
+
+export const sessionStore = sessionStoreOf();
+
+/** The clock and timers the session manager uses; tests pass a fake clock. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** Renew this long before the ID token expires (ID and access tokens live an hour). */
+export const RENEW_BEFORE_MS = 5 * 60_000;
+/** After a renewal that failed for want of a network, try again this much later. */
+export const RETRY_MS = 30_000;
+
+/** The part of {@link CognitoClient} the session manager needs. */
+export type SessionService = Pick<CognitoClient, 'signIn' | 'refresh'>;
+
 /**
- * Holds the current session, refreshes it (one refresh at a time, however many
- * requests ask), and tells the app when the person has to sign in again.
+ * Holds the current session and keeps it alive: it renews the tokens with the
+ * refresh token (Cognito `InitiateAuth` `REFRESH_TOKEN_AUTH`) a few minutes before
+ * the ID token expires, and whenever the API answers 401. One renewal at a time,
+ * however many requests ask; when the refresh token is refused (expired after 30
+ * days, or revoked) the session ends and the app asks the person to sign in again.
  */
 export class SessionManager {
-  private current: Session | undefined = sessionStore.load();
+  private current: Session | undefined;
   private refreshing: Promise<Session | undefined> | undefined;
+  private timer: unknown;
 
   constructor(
-    private readonly cognito: CognitoClient,
+    private readonly cognito: SessionService,
     private readonly onEnded: (message: string) => void,
-  ) {}
+    private readonly clock: Clock = systemClock,
+    private readonly store: ReturnType<typeof sessionStoreOf> = sessionStore,
+  ) {
+    this.current = store.load();
+    this.schedule();
+  }
 
   get session(): Session | undefined {
     return this.current;
@@ -170,35 +222,37 @@ export class SessionManager {
   }
 
   async signIn(email: string, password: string): Promise<Session> {
-    this.current = await this.cognito.signIn(email, password);
-    sessionStore.save(this.current);
-    return this.current;
+    this.use(await this.cognito.signIn(email, password));
+    return this.current!;
   }
 
   signOut(): void {
     this.current = undefined;
     this.refreshing = undefined;
-    sessionStore.clear();
+    this.cancelTimer();
+    this.store.clear();
   }
 
-  /** The ID token to send, refreshed first when it expires within a minute. */
+  /** The ID token to send, renewed first when it is about to expire (a sleeping tab misses its timer). */
   async idToken(): Promise<string | undefined> {
-    if (this.current && this.current.expiresAt - Date.now() < 60_000) await this.refresh();
+    if (this.current && this.current.expiresAt - this.clock.now() < RENEW_BEFORE_MS) await this.refresh();
     return this.current?.idToken;
   }
 
-  /** Refreshes the tokens; on failure ends the session and returns undefined. */
+  /** Renews the tokens; on a refused refresh token ends the session and returns undefined. */
   refresh(): Promise<Session | undefined> {
     const session = this.current;
     if (!session) return Promise.resolve(undefined);
     this.refreshing ??= this.cognito
       .refresh(session)
       .then((fresh) => {
-        this.current = fresh;
-        sessionStore.save(fresh);
+        // Signed out (or signed in again) while the renewal was on its way: keep what is there now.
+        if (this.current !== session) return this.current;
+        this.use(fresh);
         return fresh;
       })
       .catch((error: unknown) => {
+        if (this.current !== session) return this.current;
         if (error instanceof AuthError && error.kind === 'network') throw error;
         this.signOut();
         this.onEnded('Your session has ended. Please sign in again.');
@@ -208,5 +262,30 @@ export class SessionManager {
         this.refreshing = undefined;
       });
     return this.refreshing;
+  }
+
+  private use(session: Session): void {
+    this.current = session;
+    this.store.save(session);
+    this.schedule();
+  }
+
+  /** Sets the timer that renews the session before the ID token expires. */
+  private schedule(delay?: number): void {
+    this.cancelTimer();
+    if (!this.current) return;
+    const ms = delay ?? Math.max(0, this.current.expiresAt - RENEW_BEFORE_MS - this.clock.now());
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.refresh().catch(() => {
+        // No network: keep the session and try again a little later.
+        if (this.current) this.schedule(RETRY_MS);
+      });
+    }, ms);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }

@@ -1,6 +1,6 @@
 import '../../helpers/env';
 import { listOrderQueueHandler } from '#functions/admin/list-order-queue.handler';
-import { ORDER_STATUSES, type OrderView } from '#shared/orders';
+import { OPEN_STATUSES, type OrderView } from '#shared/orders';
 import {
   accessTokenClaims,
   adminAccessTokenClaims,
@@ -36,8 +36,9 @@ describe('Function: ListOrderQueue', () => {
 
   beforeEach(() => {
     const waiting = ordersOf(CUSTOMER_SUB, 3);
+    const submitted = ordersOf('44444444-4444-4444-8444-444444444444', 2, { status: 'SUBMITTED', taskToken: undefined });
     const failed = ordersOf(OTHER_CUSTOMER_SUB, 2, { status: 'FAILED', taskToken: undefined });
-    store = new FakeOrderStore().seed(...waiting, ...failed);
+    store = new FakeOrderStore().seed(...waiting, ...submitted, ...failed);
     lookedUp = [];
     handler = listOrderQueueHandler({ orders: store, directory });
     waitingIds = waiting.map((o) => o.orderId).reverse();
@@ -81,12 +82,22 @@ describe('Function: ListOrderQueue', () => {
 
   it('lists the orders in the status asked for', async () => {
     // Act
-    const response = await invoke<Queue>(handler, queue({ status: 'FAILED' }));
+    const response = await invoke<Queue>(handler, queue({ status: 'SUBMITTED' }));
 
     // Assess
-    expect(response.body.status).toBe('FAILED');
+    expect(response.body.status).toBe('SUBMITTED');
     expect(response.body.orders).toHaveLength(2);
-    expect(response.body.orders.every((o) => o.status === 'FAILED')).toBe(true);
+    expect(response.body.orders.every((o) => o.status === 'SUBMITTED')).toBe(true);
+  });
+
+  it('refuses the status of finished orders, which leave the status index', async () => {
+    // Act
+    const response = await invoke(handler, queue({ status: 'FAILED' }));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('orders in progress') });
+    expect(store.calls).toEqual([]);
   });
 
   it('answers 400 VALIDATION_FAILED naming the allowed values for an unknown status, without reading orders', async () => {
@@ -95,7 +106,10 @@ describe('Function: ListOrderQueue', () => {
 
     // Assess
     expect(response.statusCode).toBe(400);
-    expect(response.body).toEqual({ code: 'VALIDATION_FAILED', message: `status: status must be one of: ${ORDER_STATUSES.join(', ')}` });
+    expect(response.body).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: `status: status must be one of the statuses of orders in progress: ${OPEN_STATUSES.join(', ')}`,
+    });
     expect(store.calls).toEqual([]);
   });
 
@@ -161,10 +175,10 @@ describe('Function: ListOrderQueue', () => {
 
   it("answers 400 INVALID_CURSOR for another status's cursor", async () => {
     // Prepare
-    const failed = await invoke<Queue>(handler, queue({ status: 'FAILED', limit: '1' }));
+    const submitted = await invoke<Queue>(handler, queue({ status: 'SUBMITTED', limit: '1' }));
 
     // Act
-    const response = await invoke(handler, queue({ cursor: failed.body.nextCursor! }));
+    const response = await invoke(handler, queue({ cursor: submitted.body.nextCursor! }));
 
     // Assess
     expect(response.statusCode).toBe(400);

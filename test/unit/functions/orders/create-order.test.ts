@@ -4,11 +4,11 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createOrderHandler } from '#functions/orders/create-order.handler';
-import type { OrderView } from '#shared/orders';
+import { MAX_OPEN_ORDERS, type OrderView } from '#shared/orders';
 import { TEST_ENV } from '../../helpers/env';
-import { accessTokenClaims, CUSTOMER_SUB, type EventOptions, invoke, makeEvent } from '../../helpers/events';
+import { accessTokenClaims, CUSTOMER_SUB, type EventOptions, invoke, makeEvent, OTHER_CUSTOMER_SUB } from '../../helpers/events';
 import { FakeOrderStore } from '../../helpers/fake-order-store';
-import { EXECUTION_ARN } from '../../helpers/orders';
+import { EXECUTION_ARN, ordersOf } from '../../helpers/orders';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -232,6 +232,31 @@ describe('Function: CreateOrder', () => {
     const stored = store.peek(response.body.orderId);
     expect(stored?.status).toBe('SUBMITTED');
     expect(stored).not.toHaveProperty('executionArn');
+  });
+
+  it('answers 409 TOO_MANY_OPEN_ORDERS, starting nothing, when the customer has as many orders in progress as allowed', async () => {
+    // Prepare
+    store.seed(...ordersOf(CUSTOMER_SUB, MAX_OPEN_ORDERS, { status: 'PENDING_EDITOR_CONFIRMATION' }));
+
+    // Act
+    const response = await invoke(handler, order({ styles: ['studio-black'] }));
+
+    // Assess
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toEqual({ code: 'TOO_MANY_OPEN_ORDERS', message: expect.stringContaining(`${MAX_OPEN_ORDERS} orders in progress`) });
+    expect(store.all()).toHaveLength(MAX_OPEN_ORDERS);
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('lets a customer order again once one of their orders has ended', async () => {
+    // Prepare
+    store.seed(...ordersOf(CUSTOMER_SUB, MAX_OPEN_ORDERS - 1, { status: 'PENDING_EDITOR_CONFIRMATION' }), ...ordersOf(OTHER_CUSTOMER_SUB, 3, { status: 'REJECTED' }));
+
+    // Act
+    const response = await invoke(handler, order({ styles: ['studio-black'] }));
+
+    // Assess
+    expect(response.statusCode).toBe(201);
   });
 
   it('answers 503 ORDER_NOT_STARTED when the pipeline cannot be started', async () => {
