@@ -13,7 +13,7 @@
  *   threatProtection  `true` | `false`: Cognito Plus plan with threat protection
  *   webAclArn         WAFv2 web ACL (CLOUDFRONT scope) for the web distribution
  *   apiRateLimit, apiBurstLimit   HTTP API default-stage throttling
- *   uploadCorsOrigins comma-separated origins allowed to POST to the uploads bucket
+ *   uploadCorsOrigins comma-separated origins allowed to POST to the uploads bucket (default: the site's own origin)
  */
 import { App } from 'aws-cdk-lib';
 import { composeApp } from '../lib/app';

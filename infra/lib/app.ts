@@ -95,6 +95,7 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
     userPool: auth.userPool,
     webClient: auth.webClient,
     site: site.site,
+    uploadsBucket: stateful.uploadsBucket,
     webAssetDir: options.webAssetDir,
   });
 

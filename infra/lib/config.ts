@@ -63,13 +63,12 @@ export interface StageConfig {
    */
   readonly webAclArn?: string;
   /**
-   * Origins allowed to POST uploads straight to the uploads bucket. The web
-   * origin is a CloudFront domain created after the stateful stack, so it
-   * cannot be referenced here; every upload is still bound by its presigned
-   * POST policy (key, content type, size).
-   * @default ['*']
+   * Origins allowed to POST uploads straight to the uploads bucket (a custom
+   * domain of the site, say). Every upload is also bound by its presigned POST
+   * policy (key, content type, size).
+   * @default - the web site's CloudFront origin, set after the site exists
    */
-  readonly uploadCorsOrigins: readonly string[];
+  readonly uploadCorsOrigins?: readonly string[];
 }
 
 /**
@@ -89,7 +88,6 @@ export function defaultStageConfig(stage = 'dev', ephemeral = false): StageConfi
     apiRateLimit: prod ? 100 : 20,
     apiBurstLimit: prod ? 200 : 40,
     threatProtection: prod,
-    uploadCorsOrigins: ['*'],
   };
 }
 

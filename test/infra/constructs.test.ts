@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { NO_BUNDLING } from './support';
+import { NO_BUNDLING, testApp } from './support';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -143,5 +143,18 @@ describe('resolveStageConfig', () => {
 
   it('keeps defaults for options given as undefined', () => {
     expect(resolveStageConfig({ stage: 'dev', logRetentionDays: undefined }).logRetentionDays).toBe(RetentionDays.ONE_WEEK);
+  });
+});
+
+describe('upload CORS', () => {
+  it('uses the origins a stage names (a custom domain) on the bucket itself, with no custom resource', async () => {
+    // Act
+    const { stacks } = await testApp({ stage: 'cors', uploadCorsOrigins: ['https://studio.example.com'] });
+
+    // Assess
+    Template.fromStack(stacks.stateful).hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [{ AllowedMethods: ['POST'], AllowedOrigins: ['https://studio.example.com'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag'], MaxAge: 3000 }] },
+    });
+    Template.fromStack(stacks.api).resourceCountIs('Custom::AWS', 0);
   });
 });

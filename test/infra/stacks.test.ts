@@ -158,7 +158,9 @@ describe('studio stacks', () => {
 
     it('expire uploaded selfies only after the longest an order can live, and abort incomplete uploads after 1 day', () => {
       const longestOrderDays = Math.max(...STATE_MACHINES.map((m) => m.timeoutSeconds)) / 86_400;
-      const uploads = Object.values(stateful.findResources('AWS::S3::Bucket')).find((b) => b.Properties.CorsConfiguration)!;
+      const uploads = Object.values(stateful.findResources('AWS::S3::Bucket')).find((b) =>
+        JSON.stringify(b.Properties.LifecycleConfiguration ?? {}).includes('expire-selfies'),
+      )!;
       const expiry = (uploads.Properties.LifecycleConfiguration.Rules as { ExpirationInDays?: number }[]).find((r) => r.ExpirationInDays)!.ExpirationInDays!;
       expect(expiry).toBeGreaterThan(longestOrderDays);
       expect(expiry).toBeLessThanOrEqual(longestOrderDays + 8);
@@ -169,8 +171,20 @@ describe('studio stacks', () => {
             Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
           ]),
         },
-        CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['POST'] })] },
       });
+    });
+
+    it('let browsers POST uploads from the web site\'s origin only, set once the site exists', () => {
+      // The stateful stack cannot know the CloudFront origin: no CORS rule there …
+      for (const bucket of Object.values(stateful.findResources('AWS::S3::Bucket'))) expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+      // … the API stack writes it with PutBucketCors, naming the site's distribution.
+      const [[, cors]] = ofType(serviceResources, 'Custom::AWS');
+      const create = JSON.stringify(cors.Properties.Create);
+      expect(create).toContain('putBucketCors');
+      expect(create).toContain('SiteDistribution');
+      expect(create).toContain('"AllowedMethods\\":[\\"POST\\"]');
+      expect(create).not.toMatch(/AllowedOrigins[^\]]*\*/);
+      expect(JSON.stringify(cors.Properties.Delete)).toContain('deleteBucketCors');
     });
 
     it('expire generated images after 30 days', () => {

@@ -12,7 +12,7 @@ export interface MediaBucketsProps {
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Origins allowed to POST straight to the uploads bucket (presigned POST from the browser).
-   * @default ['*'] - any origin; the presigned POST policy still binds each upload
+   * @default - no CORS rule here; {@link UploadsCors} sets the web site's origin once the site exists
    */
   readonly uploadCorsOrigins?: readonly string[];
   /**
@@ -32,6 +32,11 @@ export interface MediaBucketsProps {
    * @default 90
    */
   readonly accessLogRetentionDays?: number;
+}
+
+/** The one CORS rule of the uploads bucket: browsers of `origins` may POST (presigned POST) and read the ETag. */
+export function uploadCorsRule(origins: readonly string[]): s3.CorsRule {
+  return { allowedMethods: [s3.HttpMethods.POST], allowedOrigins: [...origins], allowedHeaders: ['*'], exposedHeaders: ['ETag'], maxAge: 3000 };
 }
 
 /**
@@ -82,15 +87,7 @@ export class MediaBuckets extends Construct {
         { id: 'expire-selfies', expiration: Duration.days(props.uploadRetentionDays ?? backstopDays()) },
         ABORT_INCOMPLETE_UPLOADS,
       ],
-      cors: [
-        {
-          allowedMethods: [s3.HttpMethods.POST],
-          allowedOrigins: [...(props.uploadCorsOrigins ?? ['*'])],
-          allowedHeaders: ['*'],
-          exposedHeaders: ['ETag'],
-          maxAge: 3000,
-        },
-      ],
+      cors: props.uploadCorsOrigins ? [uploadCorsRule(props.uploadCorsOrigins)] : undefined,
     });
 
     this.outputs = privateBucket(this, 'Outputs', {

@@ -1,11 +1,13 @@
 import * as path from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { REPO_ROOT, type StageConfig } from '../config';
 import { Api } from '../constructs/api';
 import { SiteContent } from '../constructs/site-content';
 import type { StaticSite } from '../constructs/static-site';
+import { UploadsCors } from '../constructs/uploads-cors';
 
 export interface ApiStackProps extends StackProps {
   readonly config: StageConfig;
@@ -13,6 +15,8 @@ export interface ApiStackProps extends StackProps {
   readonly webClient: cognito.IUserPoolClient;
   /** The web site: its origin is allowed by CORS, and the built app is published to it. */
   readonly site: StaticSite;
+  /** Browsers upload selfies to it: its CORS is limited to the site's origin here, unless the stage names origins. */
+  readonly uploadsBucket: s3.IBucket;
   /**
    * Folder with the built web app.
    * @default `${REPO_ROOT}/web/dist`
@@ -36,6 +40,8 @@ export class ApiStack extends Stack {
       userPoolClients: [props.webClient],
       allowedOrigins: [props.site.origin],
     });
+
+    if (!config.uploadCorsOrigins) new UploadsCors(this, 'UploadsCors', { bucket: props.uploadsBucket, origins: [props.site.origin] });
 
     new SiteContent(this, 'SiteContent', {
       site: props.site,
