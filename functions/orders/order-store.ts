@@ -222,16 +222,16 @@ export class OrderStore {
       ExpressionAttributeValues: values,
     };
     const conflict = () => new OrderConflictError(`Order ${orderId} is not in ${from.join(' or ')}; cannot move it to ${to}.`);
-    const customerId = ends ? (await this.get(orderId))?.customerId : undefined;
-    if (!customerId) {
+    const updateAlone = async () => {
       try {
         await this.doc.send(new UpdateCommand(update));
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) throw conflict();
         throw error;
       }
-      return;
-    }
+    };
+    const customerId = ends ? (await this.get(orderId))?.customerId : undefined;
+    if (!customerId) return updateAlone();
     // Ending an order frees one of its customer's slots, in the same transaction.
     try {
       await this.doc.send(
@@ -254,12 +254,7 @@ export class OrderStore {
       if (conditionFailed(error, 0)) throw conflict();
       if (!conditionFailed(error, 1)) throw error;
       // No slot to free (an order stored before slots were counted): end the order alone.
-      try {
-        await this.doc.send(new UpdateCommand(update));
-      } catch (retryError) {
-        if (retryError instanceof ConditionalCheckFailedException) throw conflict();
-        throw retryError;
-      }
+      await updateAlone();
     }
   }
 

@@ -1,20 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStepFunctions, SfnApiError } from '../../../infra/local/stepfunctions';
+import { LocalStepFunctions } from '../../../infra/local/stepfunctions';
+import { apiError } from './stepfunctions-support';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const task = (name: string, rest: Record<string, unknown>) => ({ Type: 'Task', Resource: fn(name), ...rest });
 
-const apiError = (call: () => unknown): string => {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof SfnApiError) return error.type;
-    throw error;
-  }
-  throw new Error('expected an SfnApiError');
-};
 
 describe('RedriveExecution on the local Step Functions', () => {
   let sfn: LocalStepFunctions;

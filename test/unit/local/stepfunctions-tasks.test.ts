@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStepFunctions, SfnApiError } from '../../../infra/local/stepfunctions';
+import { LocalStepFunctions } from '../../../infra/local/stepfunctions';
+import { apiError } from './stepfunctions-support';
 
 const GATE_FN = 'arn:aws:lambda:us-east-1:000000000000:function:Gate';
 const DAY_S = 24 * 3600;
@@ -21,15 +22,6 @@ const gate = (fields: Record<string, unknown>) =>
     },
   });
 
-const apiError = (call: () => unknown): string => {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof SfnApiError) return error.type;
-    throw error;
-  }
-  throw new Error('expected an SfnApiError');
-};
 
 describe('local Step Functions tasks: tokens, heartbeats, timeouts and payload limits', () => {
   let sfn: LocalStepFunctions;

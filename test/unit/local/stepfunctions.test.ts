@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStepFunctions, SfnApiError } from '../../../infra/local/stepfunctions';
+import { LocalStepFunctions } from '../../../infra/local/stepfunctions';
 import { mintToken } from '../../../infra/local/stepfunctions/tokens';
+import { apiError } from './stepfunctions-support';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:Gate';
 /** A gate that waits for a task token, then ends with what SendTaskSuccess sent. */
@@ -19,15 +20,6 @@ const DEFINITION = JSON.stringify({
   },
 });
 
-const apiError = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SfnApiError) return error.type;
-    throw error;
-  }
-  throw new Error('expected an SfnApiError');
-};
 
 describe('LocalStepFunctions', () => {
   let sfn: LocalStepFunctions;
