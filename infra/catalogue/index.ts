@@ -11,6 +11,7 @@ import { orders } from './orders';
 import { platform } from './platform';
 import type { DomainSpec, FunctionSpec, RouteSpec, StateMachineSpec } from './types';
 
+export * from './api';
 export * from './permissions';
 export * from './resources';
 export * from './types';

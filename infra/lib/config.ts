@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { API_THROTTLE } from '../catalogue/api';
 
 /** The repository root; catalogue entries (`functions/…`, `statemachines/…`, `web/dist`) are relative to it. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -85,8 +86,8 @@ export function defaultStageConfig(stage = 'dev', ephemeral = false): StageConfi
     logRetentionDays: prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
     logLevel: prod ? 'INFO' : 'DEBUG',
     metricsNamespace: 'HeadshotStudio',
-    apiRateLimit: prod ? 100 : 20,
-    apiBurstLimit: prod ? 200 : 40,
+    apiRateLimit: (prod ? API_THROTTLE.prod : API_THROTTLE.default).rateLimit,
+    apiBurstLimit: (prod ? API_THROTTLE.prod : API_THROTTLE.default).burstLimit,
     threatProtection: prod,
   };
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ROUTES, routeKey, type RouteSpec } from '../catalogue';
+import { API_THROTTLE, ROUTES, routeKey, type RouteSpec } from '../catalogue';
 
 /**
  * HTTP API quota "Payload size: 10 MB", not adjustable
@@ -26,6 +26,7 @@ export const REFUSALS = {
   badRequest: { status: 400, body: { message: 'Bad Request' } },
   unauthorized: { status: 401, body: { message: 'Unauthorized' } },
   notFound: { status: 404, body: { message: 'Not Found' } },
+  tooManyRequests: { status: 429, body: { message: 'Too Many Requests' } },
   tooLongForLambda: { status: 413, body: { message: 'Request Too Long' } },
   internalError: { status: 500, body: { message: 'Internal Server Error' } },
 } as const;
@@ -57,6 +58,41 @@ export interface LocalApiOptions {
   readonly allowedOrigins: readonly string[];
   readonly invoke: (functionId: string, event: unknown) => Promise<unknown>;
   readonly log?: (line: string) => void;
+  /**
+   * The stage's throttling for routes without their own (`throttle` in the contract).
+   * @default API_THROTTLE.default, as the CDK stage of a non-prod stage
+   */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** The clock, in milliseconds. @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * API Gateway's throttling: a token bucket per route that holds `burstLimit`
+ * requests and refills at `rateLimit` per second; an empty bucket answers 429.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updated: number;
+
+  constructor(
+    private readonly rateLimit: number,
+    private readonly burstLimit: number,
+    private readonly now: () => number,
+  ) {
+    this.tokens = burstLimit;
+    this.updated = now();
+  }
+
+  /** Takes one request's token, or answers false when the bucket is empty. */
+  take(): boolean {
+    const at = this.now();
+    this.tokens = Math.min(this.burstLimit, this.tokens + ((at - this.updated) / 1000) * this.rateLimit);
+    this.updated = at;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 interface CompiledRoute {
@@ -116,6 +152,8 @@ export class LocalApi {
   private readonly verifier;
   /** What the JWT authorizer checks, for the parity test. */
   readonly authorizer: JwtAuthorizerConfig;
+  /** Route key → its throttling bucket (the route's own limits, or the stage's). */
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(private readonly options: LocalApiOptions) {
     const audience = typeof options.audience === 'string' ? [options.audience] : [...options.audience];
@@ -186,6 +224,7 @@ export class LocalApi {
     // Only a route key of the route table is served: a path under another method is not.
     const match = this.match(method, encodedPath);
     if (!match) return send(res, REFUSALS.notFound, cors);
+    if (!this.bucketOf(match.route).take()) return send(res, REFUSALS.tooManyRequests, cors);
 
     // Routes with auth `none` have no authorizer, as on API Gateway; every other route needs a valid JWT.
     const claims = match.route.auth === 'none' ? undefined : await this.claims(req.headers.authorization);
@@ -212,6 +251,17 @@ export class LocalApi {
   }
 
   /** Matches the still-encoded path segment by segment, then decodes each path parameter. */
+  private bucketOf(route: RouteSpec): TokenBucket {
+    const key = routeKey(route);
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      const limits = route.contract.throttle ?? this.options.throttle ?? API_THROTTLE.default;
+      bucket = new TokenBucket(limits.rateLimit, limits.burstLimit, this.options.now ?? Date.now);
+      this.buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
   private match(method: string, encodedPath: string) {
     for (const { route, pattern, params } of this.routes) {
       if (route.method !== method) continue;
