@@ -21,11 +21,13 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import S3rver from 's3rver';
-import { assertSubstitutions, FUNCTIONS, GROUPS, RESOURCES, type ResourceRegistry, STATE_MACHINES, TABLE } from '../catalogue';
+import { assertSubstitutions, type FunctionSpec, FUNCTIONS, GROUPS, RESOURCES, type ResourceRegistry, STATE_MACHINES, TABLE } from '../catalogue';
 import { cognitoAuthorizer, type JwtAuthorizerConfig, LocalApi } from './api';
 import { bindLocally, type LocalContext, localName } from './binders';
 import type { DemoUser, LocalEndpoints } from './endpoints';
-import { LocalFunctions } from './functions';
+import { functionAccessKey, LocalFunctions } from './functions';
+import type { IamService, RequiredAccess } from './iam/policy';
+import { type AuthorizingProxy, type Principal, startAuthorizingProxy } from './iam/proxy';
 import { assertJava, assertPortFree, captureOutput, dynamodbHome, freePort, StartupError, stopChild, waitUntil } from './processes';
 import { LocalStepFunctions, SfnApiError } from './stepfunctions';
 import { buildWeb } from '../../web/build';
@@ -52,11 +54,139 @@ export function registryBuckets(registry: ResourceRegistry = RESOURCES): string[
 
 /**
  * The environment of every function, derived from its grants by the local
- * binders. Handlers share this process, so the cloud's environment is the
- * union; each function's own part is what it would get on Lambda.
+ * binders: what it gets on Lambda, and all its worker gets besides the
+ * cloud's base variables.
  */
-export function functionEnvironments(ctx: LocalContext, registry: ResourceRegistry = RESOURCES): Map<string, Record<string, string>> {
-  return new Map(FUNCTIONS.map((spec) => [spec.id, bindLocally(spec, registry, ctx).env]));
+export function functionEnvironments(
+  ctx: LocalContext,
+  registry: ResourceRegistry = RESOURCES,
+  functions: readonly FunctionSpec[] = FUNCTIONS,
+): Map<string, Record<string, string>> {
+  return new Map(functions.map((spec) => [spec.id, bindLocally(spec, registry, ctx).env]));
+}
+
+/** The local services a function calls, each behind an authorizing proxy. */
+export interface ServiceUrls {
+  readonly dynamodb: string;
+  readonly s3: string;
+  readonly stepfunctions: string;
+  readonly cognito: string;
+}
+
+export interface FunctionRuntimeOptions {
+  readonly root: string;
+  /** The services themselves; the functions reach them only through the proxies. */
+  readonly services: ServiceUrls;
+  /** Region, account, prefix and the user pool's ID. */
+  readonly context: LocalContext;
+  readonly registry?: ResourceRegistry;
+  /** The functions to host (the catalogue's by default); each one's variables come from its grants. */
+  readonly functions?: readonly FunctionSpec[];
+  /** The grants a function's policy is built from: its own by default; tests drop one here. */
+  readonly policyGrants?: (spec: FunctionSpec) => FunctionSpec['grants'];
+  /** Variables every function gets besides its own and the endpoints (Powertools settings). */
+  readonly baseEnv?: Readonly<Record<string, string>>;
+  /** The state machine of a task token's execution (SendTask* authorize on it). */
+  readonly taskTokenStateMachine?: (token: string) => string | undefined;
+  readonly onLog?: (functionId: string, line: string, stream: 'stdout' | 'stderr') => void;
+  readonly onDenied?: (functionId: string, access: RequiredAccess) => void;
+}
+
+export interface FunctionRuntime {
+  readonly functions: LocalFunctions;
+  /** The proxies' URLs, as the functions' AWS_ENDPOINT_URL_* variables name them. */
+  readonly proxies: ServiceUrls;
+  stop(): Promise<void>;
+}
+
+/**
+ * The functions as Lambda runs them: one worker per sandbox with the function's own environment
+ * and an access key naming it, and every call to DynamoDB, S3, Step Functions and Cognito going
+ * through a proxy that holds it to the IAM statements its grants give (AccessDenied beyond them).
+ */
+export async function startFunctionRuntime(options: FunctionRuntimeOptions): Promise<FunctionRuntime> {
+  const registry = options.registry ?? RESOURCES;
+  const specs = options.functions ?? FUNCTIONS;
+  const principals = new Map<string, Principal>(
+    specs.map((spec) => {
+      const grants = options.policyGrants?.(spec) ?? spec.grants;
+      const { statements } = bindLocally({ ...spec, grants }, registry, options.context);
+      return [functionAccessKey(spec.id), { functionId: spec.id, statements }];
+    }),
+  );
+  const proxies: AuthorizingProxy[] = [];
+  const stop = async () => {
+    await Promise.all(proxies.map((proxy) => proxy.close()));
+  };
+  try {
+    const proxy = async (service: IamService, target: string, extra: { forwardAs?: string } = {}) => {
+      const started = await startAuthorizingProxy({
+        service,
+        target,
+        region: options.context.region,
+        accountId: options.context.accountId,
+        principal: (key) => principals.get(key),
+        trustedKeys: [CREDENTIALS.accessKeyId],
+        taskTokenStateMachine: options.taskTokenStateMachine,
+        onDenied: options.onDenied,
+        ...extra,
+      });
+      proxies.push(started);
+      return started.url;
+    };
+    const urls: ServiceUrls = {
+      dynamodb: await proxy('dynamodb', options.services.dynamodb),
+      // s3rver knows only its own key pair (and does not check SigV4 signatures): forward as it.
+      s3: await proxy('s3', options.services.s3, { forwardAs: CREDENTIALS.accessKeyId }),
+      stepfunctions: await proxy('states', options.services.stepfunctions),
+      cognito: await proxy('cognito-idp', options.services.cognito),
+    };
+    const environments = functionEnvironments(options.context, registry, specs);
+    const functions = new LocalFunctions(options.root, options.context.region, options.context.accountId, {
+      functions: specs,
+      baseEnv: {
+        AWS_REGION: options.context.region,
+        AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+        AWS_ENDPOINT_URL_S3: urls.s3,
+        AWS_ENDPOINT_URL_SFN: urls.stepfunctions,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.cognito,
+        S3_FORCE_PATH_STYLE: 'true',
+        ...options.baseEnv,
+      },
+      environment: (spec) => environments.get(spec.id) ?? {},
+      onLog: options.onLog,
+    });
+    return {
+      functions,
+      proxies: urls,
+      stop: async () => {
+        await functions.close();
+        await stop();
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The Powertools settings of every local function, from this process's variables. */
+export function powertoolsEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: env.POWERTOOLS_SERVICE_NAME ?? 'headshot-studio',
+    POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Business metrics are CloudWatch EMF lines on stdout; POWERTOOLS_METRICS_DISABLED=false npm start shows them.
+    POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  };
+}
+
+/** The state machine of the execution a task token belongs to, from the stand-in's token table. */
+export function taskTokenStateMachine(sfn: LocalStepFunctions, token: string): string | undefined {
+  const executionArn = sfn.taskTokenExecution(token);
+  if (!executionArn) return undefined;
+  // arn:aws:states:<region>:<account>:execution:<machine>:<name> → …:stateMachine:<machine>
+  const parts = executionArn.split(':');
+  return [...parts.slice(0, 5), 'stateMachine', parts[6]].join(':');
 }
 
 /**
@@ -240,31 +370,18 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const s3 = new S3Client({ ...clientConfig, endpoint: url(ports.s3), forcePathStyle: true });
     const cognito = new CognitoIdentityProviderClient({ ...clientConfig, endpoint: url(ports.cognito) });
 
-    // Handlers run in this process, reading the same variables they read on Lambda.
+    // Each function runs in its own workers, reaching the services through authorizing proxies.
     const stateMachineArns: Record<string, string> = {};
-    const functions = new LocalFunctions(root, REGION, ACCOUNT);
+    // The runtime needs the user pool's ID, known only once the pool exists; the stand-in invokes through it.
+    const started: { runtime?: FunctionRuntime } = {};
     const sfn = new LocalStepFunctions({
       region: REGION,
       accountId: ACCOUNT,
       stateFile: join(dataDir, 'stepfunctions', 'executions.json'),
-      invoke: (arn, payload) => functions.invoke(arn, payload),
+      invoke: (arn, payload) => started.runtime!.functions.invoke(arn, payload),
     });
     for (const spec of STATE_MACHINES) stateMachineArns[spec.id] = sfn.stateMachineArn(spec.id);
     const localContext: LocalContext = { region: REGION, accountId: ACCOUNT, prefix: PREFIX };
-    Object.assign(process.env, {
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: url(ports.dynamodb),
-      AWS_ENDPOINT_URL_S3: url(ports.s3),
-      AWS_ENDPOINT_URL_SFN: url(ports.stepfunctions),
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.cognito),
-      S3_FORCE_PATH_STYLE: 'true',
-      POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'headshot-studio',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      // Business metrics are CloudWatch EMF lines on stdout; POWERTOOLS_METRICS_DISABLED=false npm start shows them.
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-    });
     // Building the web app needs none of the services: overlap it with the JVM start.
     const webDir = resolve(dataDir, 'web');
     const building = buildWeb({ outDir: webDir, log: false });
@@ -280,9 +397,18 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const pool = await createUserPool(cognito);
 
     log('loading functions and building the web app …');
-    // Each function's environment comes from its grants (the user pool's ID is known only now).
-    for (const env of functionEnvironments({ ...localContext, userPoolId: pool.userPoolId }).values()) Object.assign(process.env, env);
-    await Promise.all([functions.load(), building]);
+    // Each function's environment and policy come from its grants (the user pool's ID is known only now).
+    const runtime = await startFunctionRuntime({
+      root,
+      services: { dynamodb: url(ports.dynamodb), s3: url(ports.s3), stepfunctions: url(ports.stepfunctions), cognito: url(ports.cognito) },
+      context: { ...localContext, userPoolId: pool.userPoolId },
+      baseEnv: powertoolsEnv(),
+      taskTokenStateMachine: (token) => taskTokenStateMachine(sfn, token),
+    });
+    started.runtime = runtime;
+    const functions = runtime.functions;
+    stops.push(() => runtime.stop());
+    await building;
     registerStateMachines(root, sfn, functions);
     stops.push(() => sfn.drain());
 
@@ -345,6 +471,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     mkdirSync(dirname(options.endpointsFile), { recursive: true });
     writeFileSync(options.endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`);
 
+    // One warm sandbox per function, started once everything listens, so it holds up neither the
+    // web build nor the ready line (about 0.5 s of CPU each); a request that comes first waits for its cold start, as on Lambda.
+    for (const [index, warming] of functions.warm().entries()) {
+      warming.catch((error: Error) => {
+        if (!stopping) console.error(`  function ${FUNCTIONS[index]?.id ?? index}: ${error.message}`);
+      });
+    }
     return {
       endpoints,
       crashed,

@@ -108,6 +108,11 @@ export class LocalStepFunctions {
     this.load();
   }
 
+  /** The execution a live task token belongs to, if any (the IAM proxy resolves SendTask* resources with it). */
+  taskTokenExecution(token: string): string | undefined {
+    return this.tokens.get(token)?.executionArn;
+  }
+
   stateMachineArn(name: string): string {
     return `arn:aws:states:${this.options.region}:${this.options.accountId}:stateMachine:${name}`;
   }

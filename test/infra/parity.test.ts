@@ -1,8 +1,11 @@
+import { createSign, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FUNCTIONS, placeholdersOf, STATE_MACHINES } from '../../infra/catalogue';
+import { FUNCTIONS, placeholdersOf, ROUTES, routeKey, STATE_MACHINES } from '../../infra/catalogue';
 import { allStacks, buildApp } from '../../infra/lib/app';
 import { LocalApi } from '../../infra/local/api';
 import { ACCOUNT, functionEnvironments, PREFIX, REGION, registerStateMachines } from '../../infra/local/cloud';
@@ -25,6 +28,12 @@ describe('parity between the synthesized template and the local runtime', () => 
   let sfn: LocalStepFunctions;
   let api: LocalApi;
   let localEnv: Map<string, Record<string, string>>;
+  let jwks: Server;
+  let front: Server;
+  let base: string;
+  let token: string;
+  /** Every invocation the front made: which function, for which route key. */
+  const invoked: { functionId: string; routeKey: string }[] = [];
 
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
   const functionTag = (r: Resource) =>
@@ -40,14 +49,67 @@ describe('parity between the synthesized template and the local runtime', () => 
 
     // … and the local runtime, built by the same code `npm start` uses.
     localEnv = functionEnvironments({ region: REGION, accountId: ACCOUNT, prefix: PREFIX, userPoolId: `${REGION}_parity` });
-    Object.assign(process.env, { AWS_REGION: REGION }, ...localEnv.values());
-    functions = new LocalFunctions(ROOT, REGION, ACCOUNT);
+    // Each function in its own workers with its own variables; no service listens behind the endpoints,
+    // so a handler that calls one answers its own 500 INTERNAL_ERROR.
+    const nowhere = 'http://127.0.0.1:9';
+    functions = new LocalFunctions(ROOT, REGION, ACCOUNT, {
+      baseEnv: {
+        AWS_REGION: REGION,
+        AWS_ENDPOINT_URL_DYNAMODB: nowhere,
+        AWS_ENDPOINT_URL_S3: nowhere,
+        AWS_ENDPOINT_URL_SFN: nowhere,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: nowhere,
+        AWS_MAX_ATTEMPTS: '1',
+        POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+      environment: (spec) => localEnv.get(spec.id) ?? {},
+    });
     await functions.load();
     const state = mkdtempSync(join(tmpdir(), 'parity-sfn-'));
     mkdirSync(state, { recursive: true });
     sfn = new LocalStepFunctions({ region: REGION, accountId: ACCOUNT, stateFile: join(state, 'executions.json'), invoke: async () => null });
     registerStateMachines(ROOT, sfn, functions);
-    api = new LocalApi({ issuer: 'http://127.0.0.1/pool', audience: 'client', jwksUri: 'http://127.0.0.1/jwks', allowedOrigins: [], invoke: async () => null });
+
+    // The front, with a user pool of our own: a JWKS we serve and an ID token we sign.
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'parity', alg: 'RS256', use: 'sig' }] }));
+    });
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
+    const issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/${REGION}_parity`;
+    const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const head = `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'parity' })}.${b64url({
+      sub: '11111111-1111-4111-8111-111111111111',
+      aud: 'client',
+      iss: issuer,
+      token_use: 'id',
+      iat: now - 5,
+      exp: now + 3600,
+      'cognito:groups': ['admins', 'artists'],
+    })}`;
+    token = `${head}.${createSign('RSA-SHA256').update(head).sign(privateKey).toString('base64url')}`;
+    api = new LocalApi({
+      issuer,
+      audience: 'client',
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      allowedOrigins: [],
+      invoke: (functionId, event) => {
+        invoked.push({ functionId, routeKey: (event as { routeKey: string }).routeKey });
+        return functions.invoke(functionId, event);
+      },
+    });
+    await api.loadKeys();
+    front = createServer(api.listener);
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    front?.close();
+    jwks?.close();
+    await functions?.close();
   });
 
   it('loads a local handler for every function the template deploys, and nothing else', () => {
@@ -68,7 +130,8 @@ describe('parity between the synthesized template and the local runtime', () => 
 
   it('deploys no untagged function except CDK-provided custom resource handlers', () => {
     const untagged = ofType('AWS::Lambda::Function').filter(([, r]) => !functionTag(r)).map(([id]) => id);
-    for (const id of untagged) expect(id).toMatch(/CustomResource|BucketDeployment|AutoDelete|LogRetention|Provider|AwsCustom/i);
+    // AWS679f53fac002430cb0da5b7982bd2287 is the singleton handler of every AwsCustomResource (its fixed UUID).
+    for (const id of untagged) expect(id).toMatch(/CustomResource|BucketDeployment|AutoDelete|LogRetention|Provider|AwsCustom|^AWS679f53fac002430cb0da5b7982bd2287/i);
   });
 
   it('serves locally exactly the routes of the HTTP API', () => {
@@ -76,6 +139,25 @@ describe('parity between the synthesized template and the local runtime', () => 
     expect(deployed.length).toBeGreaterThan(0);
     expect(api.routeKeys().sort()).toEqual(deployed);
   });
+
+  it.each(ROUTES.map((route) => [routeKey(route), route] as const))(
+    'sends %s to the function the catalogue names, whose handler answers',
+    async (key, route) => {
+      const path = route.path.replace(/\{[^}]+\}/g, '9b2f3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d');
+      const since = invoked.length;
+      const res = await fetch(`${base}${path}`, {
+        method: route.method,
+        headers: { authorization: `Bearer ${token}`, ...(route.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+        body: route.method === 'GET' ? undefined : '{}',
+      });
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(invoked.slice(since)).toEqual([{ functionId: route.functionId, routeKey: key }]);
+      // The handler's answer: its success status, or one of its own error codes; never the front's 404 / 401.
+      if (res.status !== route.contract.status) expect(body).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+      expect(body).not.toEqual({ message: 'Not Found' });
+      expect(body).not.toEqual({ message: 'Unauthorized' });
+    },
+  );
 
   it('registers every deployed state machine locally with the same definition', () => {
     const machines = ofType('AWS::StepFunctions::StateMachine');

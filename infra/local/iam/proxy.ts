@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LocalStatement } from '../binders';
+import { accessDeniedAnswer, assumedRoleArn, firstDenied, type IamService, type ProxyAnswer, type RequiredAccess, unrecognizedKeyAnswer } from './policy';
+import { accessKeyOf, type RequestContext, requiredAccess, withAccessKey } from './requests';
+
+/** Who signs with an access key: a function and its policy. */
+export interface Principal {
+  readonly functionId: string;
+  readonly statements: readonly LocalStatement[];
+}
+
+export interface AuthorizingProxyOptions extends RequestContext {
+  readonly service: IamService;
+  /** The service behind the proxy, e.g. `http://127.0.0.1:8000`. */
+  readonly target: string;
+  /** The function an access key belongs to. */
+  readonly principal: (accessKey: string) => Principal | undefined;
+  /** Keys passed through without a policy check (the cloud's own set-up credential). */
+  readonly trustedKeys?: readonly string[];
+  /** Signs forwarded function requests with this key instead (s3rver knows only its own key pair). */
+  readonly forwardAs?: string;
+  /** Told of every refused call. */
+  readonly onDenied?: (functionId: string, access: RequiredAccess) => void;
+  /** Listening port; a free one when omitted. */
+  readonly port?: number;
+}
+
+export interface AuthorizingProxy {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy in front of one local service that authorizes each call against the
+ * calling function's IAM statements, as AWS does, and forwards it unchanged
+ * (but for the access key, when `forwardAs` is set) or refuses it with the
+ * service's own AccessDenied answer.
+ */
+export async function startAuthorizingProxy(options: AuthorizingProxyOptions): Promise<AuthorizingProxy> {
+  const target = new URL(options.target);
+  const trusted = new Set(options.trustedKeys ?? []);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const incoming = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body };
+      const key = accessKeyOf(incoming);
+      // Anonymous calls (CORS preflights) and the cloud's own key reach the service as they are.
+      if (!key || trusted.has(key)) return forward(target, req, res, incoming.url, req.headers, body);
+      const requestId = randomUUID();
+      const principal = options.principal(key);
+      if (!principal) return answer(res, unrecognizedKeyAnswer(options.service, key, requestId));
+      const denied = firstDenied(principal.statements, requiredAccess(options.service, incoming, options));
+      if (denied) {
+        options.onDenied?.(principal.functionId, denied);
+        return answer(res, accessDeniedAnswer(options.service, assumedRoleArn(options.accountId, principal.functionId), denied, requestId));
+      }
+      const signed = options.forwardAs ? withAccessKey(incoming, key, options.forwardAs) : { url: incoming.url, headers: req.headers };
+      forward(target, req, res, signed.url, signed.headers, body);
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
+}
+
+function forward(target: URL, req: IncomingMessage, res: ServerResponse, url: string, headers: IncomingMessage['headers'], body: Buffer): void {
+  const sent: IncomingMessage['headers'] = { ...headers, 'content-length': String(body.length) };
+  // The body is already read in full: send it with its length, without asking the service to continue.
+  delete sent['transfer-encoding'];
+  delete sent.expect;
+  const upstream = httpRequest(
+    { host: target.hostname, port: target.port, method: req.method, path: url, headers: sent },
+    (reply) => {
+      res.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(res);
+    },
+  );
+  upstream.on('error', (error) => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+    res.end(`The local service behind this proxy did not answer: ${error.message}`);
+  });
+  upstream.end(body);
+}
+
+function answer(res: ServerResponse, reply: ProxyAnswer): void {
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
+  res.end(reply.body);
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
