@@ -16,14 +16,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDeleteUserCommand,
-  AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, AdminDeleteUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { createConfirmedUser } from './cognito-users';
 import { STYLE_IDS } from '../shared/styles';
 import { ApiClient } from '../web/src/api/client';
 import type { LocalEndpoints } from './local/endpoints';
@@ -176,19 +170,8 @@ export async function deployedTarget(stage: string, appName = 'HeadshotStudio'):
   const admin = person('admin');
   const created: string[] = [];
   for (const who of [customer, admin]) {
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: who.email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: who.email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
+    await createConfirmedUser(cognito, userPoolId, who.email, who.password);
     created.push(who.email);
-    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: who.email, Password: who.password, Permanent: true }));
   }
   await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: admin.email, GroupName: 'admins' }));
   return {

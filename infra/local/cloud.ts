@@ -7,9 +7,7 @@ import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand,
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
   AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
@@ -21,6 +19,7 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import S3rver from 's3rver';
+import { createConfirmedUser } from '../cognito-users';
 import { assertSubstitutions, type FunctionSpec, FUNCTIONS, GROUPS, RESOURCES, type ResourceRegistry, STATE_MACHINES, TABLE } from '../catalogue';
 import { cognitoAuthorizer, type JwtAuthorizerConfig, LocalApi } from './api';
 import { bindLocally, type LocalContext, localName } from './binders';
@@ -590,7 +589,7 @@ async function createUserPool(client: CognitoIdentityProviderClient): Promise<{ 
     await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description }));
   }
   for (const user of DEMO_USERS) {
-    if (!(await userExists(client, userPoolId, user.email))) await createUser(client, userPoolId, user);
+    if (!(await userExists(client, userPoolId, user.email))) await createConfirmedUser(client, userPoolId, user.email, user.password);
     for (const group of user.groups) {
       await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
     }
@@ -607,22 +606,6 @@ async function userExists(client: CognitoIdentityProviderClient, userPoolId: str
     throw error;
   }
 }
-
-async function createUser(client: CognitoIdentityProviderClient, userPoolId: string, user: DemoUser): Promise<void> {
-  await client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: user.email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: user.email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }));
-}
-
 
 /** Starts a service under keeper.js, whose stdin pipe closes if this process dies in any way. */
 function keep(command: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
