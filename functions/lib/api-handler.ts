@@ -53,7 +53,10 @@ export function callerOf(event: ApiEvent): Caller | undefined {
 }
 
 /** Parses and validates a JSON body, answering 4xx with a code and a message a person can act on. */
-export function parseBody<T>(event: ApiEvent, schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: ValidationError } }): T {
+/** Anything with zod's `safeParse`. */
+type SafeParser<T> = { safeParse(input: unknown): { success: true; data: T } | { success: false; error: ValidationError } };
+
+export function parseBody<T>(event: ApiEvent, schema: SafeParser<T>): T {
   if (!event.body) throw new ApiError('BODY_REQUIRED', 'The request needs a JSON body.');
   const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
   if (!contentType.toLowerCase().startsWith('application/json')) {
@@ -69,7 +72,7 @@ export function parseBody<T>(event: ApiEvent, schema: { safeParse(input: unknown
   return validate(schema, json);
 }
 
-function validate<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: ValidationError } }, input: unknown): T {
+function validate<T>(schema: SafeParser<T>, input: unknown): T {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new ApiError('VALIDATION_FAILED', describeIssues(parsed.error));
   return parsed.data;

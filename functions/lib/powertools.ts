@@ -21,18 +21,20 @@ export const tracer = new Tracer();
  */
 export const metrics = new Metrics({
   logger: {
-    debug: (...args: unknown[]) => logger.debug(String(args[0]), ...args.slice(1).map(asLogItem)),
-    info: (...args: unknown[]) => logger.info(String(args[0]), ...args.slice(1).map(asLogItem)),
-    error: (...args: unknown[]) => logger.error(String(args[0]), ...args.slice(1).map(asLogItem)),
-    warn: (...args: unknown[]) =>
-      String(args[0]).startsWith('No application metrics to publish')
-        ? logger.debug(String(args[0]))
-        : logger.warn(String(args[0]), ...args.slice(1).map(asLogItem)),
+    debug: forwardTo('debug'),
+    info: forwardTo('info'),
+    error: forwardTo('error'),
+    warn: (...args: unknown[]) => forwardTo(String(args[0]).startsWith('No application metrics to publish') ? 'debug' : 'warn')(...args),
   },
 });
 
-function asLogItem(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : { detail: String(value) };
+/** Hands a message of Metrics' console-style logger to the Powertools logger at `level`. */
+function forwardTo(level: 'debug' | 'info' | 'warn' | 'error') {
+  return (...args: unknown[]) =>
+    logger[level](
+      String(args[0]),
+      ...args.slice(1).map((value) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : { detail: String(value) })),
+    );
 }
 
 export { MetricUnit } from '@aws-lambda-powertools/metrics';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { taskTokenStateMachine } from '../../../infra/local/cloud';
 import { LocalStepFunctions } from '../../../infra/local/stepfunctions';
+import { gate } from './stepfunctions-support';
 
 /** SendTask* authorize on the state machine of the token's execution: the cloud finds it through the stand-in. */
 describe("a task token's state machine, for the Step Functions proxy", () => {
@@ -17,20 +18,7 @@ describe("a task token's state machine, for the Step Functions proxy", () => {
         return null;
       },
     });
-    const machine = sfn.register(
-      'Gate',
-      JSON.stringify({
-        StartAt: 'Gate',
-        States: {
-          Gate: {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-            Parameters: { FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:Gate', Payload: { 'token.$': '$$.Task.Token' } },
-            End: true,
-          },
-        },
-      }),
-    );
+    const machine = sfn.register('Gate', gate());
     sfn.startExecution({ stateMachineArn: machine, input: '{}' });
     for (let i = 0; i < 200 && !tokens.length; i++) await new Promise((r) => setTimeout(r, 20));
     expect(machine).toBe('arn:aws:states:us-east-1:000000000000:stateMachine:Gate');

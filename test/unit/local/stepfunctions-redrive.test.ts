@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStepFunctions } from '../../../infra/local/stepfunctions';
-import { apiError } from './stepfunctions-support';
+import { apiError, waitForStatus } from './stepfunctions-support';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const task = (name: string, rest: Record<string, unknown>) => ({ Type: 'Task', Resource: fn(name), ...rest });
@@ -18,14 +18,7 @@ describe('RedriveExecution on the local Step Functions', () => {
   let behaviour: (arn: string, payload: unknown) => Promise<unknown>;
 
   const count = (name: string) => calls.filter((c) => c === name).length;
-  const status = async (executionArn: string, want: string) => {
-    for (let i = 0; i < 300; i++) {
-      const described = sfn.describeExecution({ executionArn });
-      if (described.status === want) return described;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`never ${want}: ${JSON.stringify(sfn.describeExecution({ executionArn }))}`);
-  };
+  const status = (executionArn: string, want: string) => waitForStatus(sfn, executionArn, want);
   const run = (definition: object, input: unknown = {}, timeoutSeconds?: number) => {
     const arn = sfn.register(`M${Math.random().toString(36).slice(2, 8)}`, JSON.stringify(definition), timeoutSeconds);
     return sfn.startExecution({ stateMachineArn: arn, input: JSON.stringify(input) }).executionArn;

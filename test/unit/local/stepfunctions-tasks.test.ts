@@ -2,25 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStepFunctions } from '../../../infra/local/stepfunctions';
-import { apiError } from './stepfunctions-support';
+import { apiError, gate, waitForStatus } from './stepfunctions-support';
 
-const GATE_FN = 'arn:aws:lambda:us-east-1:000000000000:function:Gate';
 const DAY_S = 24 * 3600;
 
-/** A one-state machine whose callback task has the given extra fields (TimeoutSeconds, HeartbeatSeconds, Retry…). */
-const gate = (fields: Record<string, unknown>) =>
-  JSON.stringify({
-    StartAt: 'Gate',
-    States: {
-      Gate: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: GATE_FN, Payload: { 'token.$': '$$.Task.Token' } },
-        End: true,
-        ...fields,
-      },
-    },
-  });
 
 
 describe('local Step Functions tasks: tokens, heartbeats, timeouts and payload limits', () => {
@@ -48,14 +33,7 @@ describe('local Step Functions tasks: tokens, heartbeats, timeouts and payload l
     for (let i = 0; i < 200 && tokens.length < n; i++) await new Promise((r) => setTimeout(r, 20));
     return tokens[n - 1];
   };
-  const status = async (executionArn: string, want: string) => {
-    for (let i = 0; i < 300; i++) {
-      const described = sfn.describeExecution({ executionArn });
-      if (described.status === want) return described;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`never ${want}: ${JSON.stringify(sfn.describeExecution({ executionArn }))}`);
-  };
+  const status = (executionArn: string, want: string) => waitForStatus(sfn, executionArn, want);
 
   beforeEach(() => {
     tokens = [];
