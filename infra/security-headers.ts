@@ -6,6 +6,8 @@
 export function contentSecurityPolicy(options: {
   /** Sources the app may fetch from besides itself: the API, Cognito, the uploads bucket. */
   readonly connectSources: readonly string[];
+  /** Sources of images besides itself: the buckets whose signed links the app shows (photos, studio images). */
+  readonly imageSources?: readonly string[];
   /** Upgrade http subresources to https; on for the CloudFront site, off for the plain-http local one. */
   readonly upgradeInsecureRequests: boolean;
 }): string {
@@ -13,7 +15,7 @@ export function contentSecurityPolicy(options: {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data: blob:",
+    `img-src ${["'self'", 'data:', 'blob:', ...(options.imageSources ?? [])].join(' ')}`,
     "font-src 'self'",
     `connect-src ${["'self'", ...options.connectSources].join(' ')}`,
     "object-src 'none'",

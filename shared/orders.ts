@@ -1,9 +1,13 @@
 import * as z from './validation';
 import { hasControlCharacters } from './validation';
-import { STYLE_IDS, styleById } from './styles';
+import { photoViewSchema } from './photos';
+import { slugSchema } from './studios';
 
 /** Every state an order can be in, in pipeline order. */
 export const ORDER_STATUSES = [
+  'DRAFT',
+  'VALIDATING',
+  'NEEDS_NEW_PHOTOS',
   'SUBMITTED',
   'PENDING_EDITOR_CONFIRMATION',
   'CONFIRMED',
@@ -16,7 +20,10 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'REJECTED', 'EXPIRED', 'FAILED'];
 
 /** Statuses of an order still in progress: the admin queue lists these (the status index holds no others). */
-export const OPEN_STATUSES = ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const satisfies readonly OrderStatus[];
+export const OPEN_STATUSES = ['DRAFT', 'VALIDATING', 'NEEDS_NEW_PHOTOS', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const satisfies readonly OrderStatus[];
+
+/** Statuses in which the customer may still add and remove photos and submit. */
+export const EDITABLE_STATUSES = ['DRAFT', 'NEEDS_NEW_PHOTOS'] as const satisfies readonly OrderStatus[];
 export type OpenStatus = (typeof OPEN_STATUSES)[number];
 
 /** Orders one customer may have in progress at once; the next waits until one ends. */
@@ -35,8 +42,9 @@ function noControlCharacters(what: string) {
 }
 
 export const createOrderSchema = z.strictObject({
-  styles: z
-    .array(z.enum(STYLE_IDS, { error: (issue) => `Unknown style "${String(issue.input)}". Choose from: ${STYLE_IDS.join(', ')}` }))
+  studioId: slugSchema('studioId'),
+  styleIds: z
+    .array(slugSchema('A style ID'))
     .check(
       z.minLength(1, 'Pick at least one style'),
       z.maxLength(MAX_STYLES_PER_ORDER, `Pick at most ${MAX_STYLES_PER_ORDER} styles`),
@@ -69,6 +77,18 @@ export const timelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.output<typeof timelineEntrySchema>;
 
+/** A style as the order took it from its studio: later edits of the studio do not change an order. */
+export const orderedStyleSchema = z.object({
+  styleId: z.string(),
+  name: z.string(),
+  backdrop: z.string(),
+  wardrobe: z.string(),
+  lighting: z.string(),
+  prompt: z.string(),
+  priceCredits: z.number(),
+});
+export type OrderedStyle = z.output<typeof orderedStyleSchema>;
+
 export const stylePlanSchema = z.object({
   styleId: z.string(),
   position: z.number(),
@@ -85,12 +105,24 @@ export const orderViewSchema = z.object({
   /** Recorded by orders placed before the API accepted access tokens. */
   customerEmail: z.optional(z.string()),
   status: z.enum(ORDER_STATUSES),
+  studioId: z.string(),
+  studioName: z.string(),
+  /** The IDs of the chosen styles, in order. */
   styles: z.array(z.string()),
+  styleDetails: z.array(orderedStyleSchema),
+  /** What the order costs: the sum of its styles' prices. */
+  credits: z.number(),
   note: z.optional(z.string()),
+  /** Photo records the order holds (any status). */
+  photoCount: z.number(),
+  /** What the order lacks before it can go to the studio (NEEDS_NEW_PHOTOS). */
+  missing: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
   timeline: z.array(timelineEntrySchema),
   failureReason: z.optional(z.string()),
+  /** The order's photos with their verdicts (on the single-order view). */
+  photos: z.optional(z.array(photoViewSchema)),
   /** Admin detail: the plan of each style. */
   plans: z.optional(z.array(stylePlanSchema)),
   /** Admin detail: the pipeline execution. */
@@ -98,14 +130,12 @@ export const orderViewSchema = z.object({
 });
 export type OrderView = z.output<typeof orderViewSchema>;
 
-/** Plans the generation work for one style: the prompt and how many batches of {@link BATCH_SIZE}. */
-export function planStyle(styleId: string, position: number): StylePlan {
-  const style = styleById(styleId);
-  if (!style) throw new Error(`Unknown style ${styleId}`);
+/** Plans the generation work for one style: its prompt and how many batches of {@link BATCH_SIZE}. */
+export function planStyle(style: OrderedStyle, position: number): StylePlan {
   return {
-    styleId,
+    styleId: style.styleId,
     position,
-    prompt: `professional headshot of the customer, ${style.wardrobe}, ${style.backdrop}, ${style.lighting}, sharp focus, natural skin texture`,
+    prompt: `${style.prompt}; ${style.wardrobe}; ${style.backdrop}; ${style.lighting}`,
     images: IMAGES_PER_STYLE,
     batches: Math.ceil(IMAGES_PER_STYLE / BATCH_SIZE),
   };

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { StudioStore, type Studios } from '#functions/studios/studio-store';
 import { apiHandler } from '#lib/api-handler';
-import { ddb, s3Client, sfnClient } from '#lib/clients';
+import { ddb } from '#lib/clients';
 import { requireEnv } from '#lib/env';
 import { ApiError } from '#lib/errors';
 import { logger, metrics, MetricUnit } from '#lib/powertools';
@@ -11,72 +10,49 @@ import { type Orders, OrderStore, toView, TooManyOpenOrdersError } from './order
 
 export interface CreateOrderDeps {
   readonly orders: Orders;
-  readonly s3: S3Client;
-  readonly sfn: SFNClient;
-  readonly uploadsBucket: string;
-  readonly pipelineArn: string;
+  readonly studios: Pick<Studios, 'get'>;
 }
 
 /**
- * POST /v1/orders — validates the order, stores its request manifest in S3 and
- * the order in DynamoDB, then starts the order pipeline named after the order
- * (a repeated start with the same name and input is a no-op on Step Functions).
+ * POST /v1/orders — a DRAFT order for styles of one studio, each style copied
+ * as it is now (later edits of the studio do not change the order). Photos
+ * are uploaded to the draft next; submitting it starts the pipeline.
  */
-export const createOrderHandler = ({ orders: store, s3, sfn, uploadsBucket, pipelineArn }: CreateOrderDeps) =>
+export const createOrderHandler = ({ orders: store, studios }: CreateOrderDeps) =>
   apiHandler(createOrder, async ({ body: input, caller }) => {
-    const orderId = randomUUID();
-    const createdAt = new Date().toISOString();
-
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: uploadsBucket,
-        Key: `orders/${orderId}/request.json`,
-        ContentType: 'application/json',
-        Body: JSON.stringify({ orderId, customerId: caller.sub, createdAt, ...input }),
-      }),
-    );
-    const order = await store.create({ orderId, customerId: caller.sub, createdAt, ...input }).catch((error: unknown) => {
-      if (error instanceof TooManyOpenOrdersError) {
-        throw new ApiError(
-          'TOO_MANY_OPEN_ORDERS',
-          `You already have ${error.limit} orders in progress. Place the next one when one of them is confirmed or ends.`,
-        );
-      }
-      throw error;
-    });
-
-    let executionArn: string;
-    try {
-      ({ executionArn } = (await sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: pipelineArn,
-          name: orderId,
-          input: JSON.stringify({ orderId, styles: input.styles }),
-        }),
-      )) as { executionArn: string });
-    } catch (error) {
-      logger.error('Could not start the order pipeline', { orderId, error: error as Error });
-      // The caller hears 503 whether or not the order could also be marked failed.
-      await store
-        .transition(orderId, ['SUBMITTED'], 'FAILED', { failureReason: 'The order could not be started. Nothing was charged; please try again.' })
-        .catch((markError: Error) => logger.error('Could not mark the unstarted order failed', { orderId, error: markError }));
-      throw new ApiError('ORDER_NOT_STARTED', 'The order could not be started. Nothing was charged; please try again in a minute.');
+    const studio = await studios.get(input.studioId);
+    if (!studio) throw new ApiError('STUDIO_NOT_FOUND', `No studio "${input.studioId}" exists. Pick a studio from the marketplace.`);
+    const unknown = input.styleIds.filter((id) => !studio.styles.some((style) => style.styleId === id));
+    if (unknown.length) {
+      throw new ApiError(
+        'UNKNOWN_STYLE',
+        `${studio.studio.name} has no style ${unknown.map((id) => `"${id}"`).join(', ')}. Choose from: ${studio.styles.map((s) => s.styleId).join(', ')}.`,
+      );
     }
-    // The execution runs whether or not this write succeeds; its ARN only serves the status view.
-    await store
-      .setExecutionArn(orderId, executionArn)
-      .catch((error: Error) => logger.error('Could not record the execution ARN', { orderId, error }));
-
+    const styleDetails = input.styleIds.map((id) => {
+      const { styleId, name, backdrop, wardrobe, lighting, prompt, priceCredits } = studio.styles.find((style) => style.styleId === id)!;
+      return { styleId, name, backdrop, wardrobe, lighting, prompt, priceCredits };
+    });
+    const order = await store
+      .create({
+        orderId: randomUUID(),
+        customerId: caller.sub,
+        studioId: input.studioId,
+        studioName: studio.studio.name,
+        styleDetails,
+        note: input.note,
+        createdAt: new Date().toISOString(),
+      })
+      .catch((error: unknown) => {
+        if (error instanceof TooManyOpenOrdersError) {
+          throw new ApiError('TOO_MANY_OPEN_ORDERS', `You already have ${error.limit} orders in progress. Finish or wait for one of them before starting another.`);
+        }
+        throw error;
+      });
     metrics.addMetric('OrdersCreated', MetricUnit.Count, 1);
-    metrics.addMetric('StylesOrdered', MetricUnit.Count, input.styles.length);
-    logger.info('Order created', { orderId, styles: input.styles.length });
+    metrics.addMetric('StylesOrdered', MetricUnit.Count, styleDetails.length);
+    logger.info('Order created', { orderId: order.orderId, studioId: input.studioId, styles: styleDetails.length });
     return toView(order);
   });
 
-export const handler = createOrderHandler({
-  uploadsBucket: requireEnv('UploadsBucket'),
-  pipelineArn: requireEnv('OrderPipeline'),
-  orders: new OrderStore(ddb(), requireEnv('Table')),
-  s3: s3Client(),
-  sfn: sfnClient(),
-});
+export const handler = createOrderHandler({ orders: new OrderStore(ddb(), requireEnv('Table')), studios: new StudioStore(ddb(), requireEnv('Table')) });

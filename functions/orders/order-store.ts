@@ -8,7 +8,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { decodeCursor, encodeCursor } from '#lib/cursor';
-import { isTerminal, MAX_OPEN_ORDERS, type OpenStatus, type OrderStatus, type OrderView, type StylePlan, type TimelineEntry } from '#shared/orders';
+import {
+  EDITABLE_STATUSES,
+  isTerminal,
+  MAX_OPEN_ORDERS,
+  type OpenStatus,
+  type OrderedStyle,
+  type OrderStatus,
+  type OrderView,
+  type StylePlan,
+  type TimelineEntry,
+} from '#shared/orders';
 
 /** Raised when an order is not in a state that allows the requested change. */
 export class OrderConflictError extends Error {
@@ -29,13 +39,17 @@ export class TooManyOpenOrdersError extends Error {
 export interface NewOrder {
   readonly orderId: string;
   readonly customerId: string;
-  readonly styles: string[];
+  readonly studioId: string;
+  readonly studioName: string;
+  readonly styleDetails: readonly OrderedStyle[];
   readonly note?: string;
   readonly createdAt: string;
 }
 
 /** The stored order item: the view plus backend-only attributes. */
-export interface OrderRecord extends Omit<OrderView, 'plans' | 'execution'> {
+export interface OrderRecord extends Omit<OrderView, 'plans' | 'execution' | 'photos'> {
+  /** How many times the order was submitted; names each pipeline execution. */
+  readonly submissions?: number;
   readonly executionArn?: string;
   readonly taskToken?: string;
   readonly decidedBy?: string;
@@ -63,7 +77,17 @@ const conditionFailed = (error: unknown, item: number) =>
 /** What handlers need of the order store; tests hand them an in-memory fake with the same behaviour. */
 export type Orders = Pick<
   OrderStore,
-  'create' | 'get' | 'plans' | 'listByCustomer' | 'listByStatus' | 'savePlan' | 'setExecutionArn' | 'transition' | 'claimTaskToken' | 'restoreTaskToken'
+  | 'create'
+  | 'get'
+  | 'plans'
+  | 'listByCustomer'
+  | 'listByStatus'
+  | 'savePlan'
+  | 'submit'
+  | 'setExecutionArn'
+  | 'transition'
+  | 'claimTaskToken'
+  | 'restoreTaskToken'
 >;
 
 /**
@@ -90,9 +114,14 @@ export class OrderStore {
   async create(order: NewOrder): Promise<OrderRecord> {
     const record: OrderRecord = {
       ...order,
-      status: 'SUBMITTED',
+      styleDetails: [...order.styleDetails],
+      styles: order.styleDetails.map((style) => style.styleId),
+      credits: order.styleDetails.reduce((sum, style) => sum + style.priceCredits, 0),
+      photoCount: 0,
+      submissions: 0,
+      status: 'DRAFT',
       updatedAt: order.createdAt,
-      timeline: [{ status: 'SUBMITTED', at: order.createdAt }],
+      timeline: [{ status: 'DRAFT', at: order.createdAt }],
     };
     try {
       await this.doc.send(
@@ -106,7 +135,7 @@ export class OrderStore {
                   ...record,
                   gsi1pk: `CUSTOMER#${order.customerId}`,
                   gsi1sk: `${order.createdAt}#${order.orderId}`,
-                  gsi2pk: 'STATUS#SUBMITTED',
+                  gsi2pk: 'STATUS#DRAFT',
                   gsi2sk: `${order.createdAt}#${order.orderId}`,
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
@@ -167,6 +196,43 @@ export class OrderStore {
     );
   }
 
+  /**
+   * Moves an editable order that holds photos to VALIDATING and counts the
+   * submission, answering its number (which names the pipeline execution).
+   * Throws {@link OrderConflictError} when the order is not editable or holds
+   * no photos.
+   */
+  async submit(orderId: string): Promise<{ submission: number; record: OrderRecord }> {
+    const at = new Date().toISOString();
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: orderKey(orderId),
+          UpdateExpression:
+            'SET #status = :to, updatedAt = :at, timeline = list_append(timeline, :entry), gsi2pk = :gsi2pk, submissions = if_not_exists(submissions, :zero) + :one REMOVE #missing',
+          ConditionExpression: `#status IN (${EDITABLE_STATUSES.map((_, i) => `:from${i}`).join(', ')}) AND photoCount > :zero`,
+          ExpressionAttributeNames: { '#status': 'status', '#missing': 'missing' },
+          ExpressionAttributeValues: {
+            ':to': 'VALIDATING',
+            ':at': at,
+            ':entry': [{ status: 'VALIDATING', at }],
+            ':gsi2pk': 'STATUS#VALIDATING',
+            ':zero': 0,
+            ':one': 1,
+            ...Object.fromEntries(EDITABLE_STATUSES.map((status, i) => [`:from${i}`, status])),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const record = toRecord(Attributes!);
+      return { submission: record.submissions ?? 1, record };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new OrderConflictError(`Order ${orderId} is not an editable order with photos.`);
+      throw error;
+    }
+  }
+
   async setExecutionArn(orderId: string, executionArn: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
@@ -189,7 +255,7 @@ export class OrderStore {
     orderId: string,
     from: readonly OrderStatus[],
     to: OrderStatus,
-    extra: { taskToken?: string; failureReason?: string; detail?: string } = {},
+    extra: { taskToken?: string; failureReason?: string; detail?: string; missing?: string } = {},
   ): Promise<void> {
     const at = new Date().toISOString();
     const entry: TimelineEntry = extra.detail ? { status: to, at, detail: extra.detail } : { status: to, at };
@@ -208,6 +274,12 @@ export class OrderStore {
     } else {
       removes.push('taskToken');
     }
+    if (extra.missing) {
+      sets.push('#missing = :missing');
+      values[':missing'] = extra.missing;
+    } else {
+      removes.push('#missing');
+    }
     if (extra.failureReason) {
       sets.push('failureReason = :reason');
       values[':reason'] = extra.failureReason;
@@ -218,7 +290,8 @@ export class OrderStore {
       Key: orderKey(orderId),
       UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
       ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-      ExpressionAttributeNames: { '#status': 'status' },
+      // MISSING is a reserved word of DynamoDB expressions.
+      ExpressionAttributeNames: { '#status': 'status', '#missing': 'missing' },
       ExpressionAttributeValues: values,
     };
     const conflict = () => new OrderConflictError(`Order ${orderId} is not in ${from.join(' or ')}; cannot move it to ${to}.`);

@@ -10,10 +10,13 @@ export interface PlanStyleInput {
   readonly position: number;
 }
 
-/** One Map iteration: plans the prompt and batches for a style and stores the plan (idempotent put). */
+/** One Map iteration: plans the prompt and batches for a style, as the order took it, and stores the plan (idempotent put). */
 export const planStyleHandler = ({ orders: store }: { readonly orders: Orders }) =>
   taskHandler<PlanStyleInput, StylePlan>(async ({ orderId, styleId, position }) => {
-    const plan = planStyle(styleId, position);
+    const order = await store.get(orderId);
+    const style = order?.styleDetails.find((s) => s.styleId === styleId);
+    if (!style) throw new Error(`Order ${orderId} has no style ${styleId}`);
+    const plan = planStyle(style, position);
     await store.savePlan(orderId, plan);
     return plan;
   });

@@ -8,8 +8,10 @@
 import { accounts } from './accounts';
 import { admin } from './admin';
 import { orders } from './orders';
+import { photos } from './photos';
 import { platform } from './platform';
-import type { DomainSpec, FunctionSpec, RouteSpec, StateMachineSpec } from './types';
+import { studios } from './studios';
+import type { DomainSpec, FunctionSpec, ObjectEventSpec, RouteSpec, StateMachineSpec } from './types';
 
 export * from './api';
 export * from './permissions';
@@ -20,11 +22,12 @@ export * from './types';
  * Every domain, in deployment order: a domain may use resources owned by the
  * shared stacks and by domains before it, never after it (see README, "Stacks").
  */
-export const DOMAINS: readonly DomainSpec[] = [orders, admin, accounts, platform];
+export const DOMAINS: readonly DomainSpec[] = [studios, orders, photos, admin, accounts, platform];
 
 export const FUNCTIONS: readonly FunctionSpec[] = DOMAINS.flatMap((d) => d.functions);
 export const ROUTES: readonly RouteSpec[] = DOMAINS.flatMap((d) => d.routes);
 export const STATE_MACHINES: readonly StateMachineSpec[] = DOMAINS.flatMap((d) => d.stateMachines);
+export const OBJECT_EVENTS: readonly ObjectEventSpec[] = DOMAINS.flatMap((d) => d.objectEvents ?? []);
 
 /** The single-table design: one table, two global secondary indexes. */
 export const TABLE = {

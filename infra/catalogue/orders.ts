@@ -11,8 +11,8 @@ export const orders: DomainSpec = {
       ...API_DEFAULTS,
       id: 'CreateOrder',
       entry: 'functions/orders/create-order.handler.ts',
-      description: 'Validates a new order, stores it and its request manifest, and starts the order pipeline',
-      grants: { Table: 'readWrite', UploadsBucket: 'readWrite', OrderPipeline: ['start'] },
+      description: 'Starts a draft order for styles of one studio',
+      grants: { Table: 'readWrite' },
     },
     {
       ...API_DEFAULTS,
@@ -25,8 +25,15 @@ export const orders: DomainSpec = {
       ...API_DEFAULTS,
       id: 'GetOrder',
       entry: 'functions/orders/get-order.handler.ts',
-      description: 'Returns one order with its timeline, style plans and pipeline execution status',
-      grants: { Table: 'read', OrderPipeline: ['describe'] },
+      description: 'Returns one order with its timeline, photos, style plans and pipeline execution status',
+      grants: { Table: 'read', UploadsBucket: 'read', OrderPipeline: ['describe'] },
+    },
+    {
+      ...PIPELINE_DEFAULTS,
+      id: 'CheckPhotos',
+      entry: 'functions/orders/check-photos.handler.ts',
+      description: "Waits for a submitted order's photos to be checked, then sends it on or back for new photos",
+      grants: { Table: 'readWrite', UploadsBucket: 'readWrite' },
     },
     {
       ...PIPELINE_DEFAULTS,
@@ -63,6 +70,7 @@ export const orders: DomainSpec = {
       id: 'OrderPipeline',
       definitionFile: 'statemachines/order-pipeline.asl.json',
       functionArns: {
+        CheckPhotosFunctionArn: 'CheckPhotos',
         PlanStyleFunctionArn: 'PlanStyle',
         AwaitConfirmationFunctionArn: 'AwaitConfirmation',
         CompleteOrderFunctionArn: 'CompleteOrder',

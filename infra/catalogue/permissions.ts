@@ -25,6 +25,8 @@ export const ACTIONS: { readonly [K in ResourceKind]: (access: AccessByKind[K]) 
   topic: () => ['sns:Publish'],
   secret: () => ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
   userPool: () => ['cognito-idp:AdminGetUser'],
+  // DetectFaces reads image bytes sent with the call: it has no resource to scope to.
+  faceDetection: () => ['rekognition:DetectFaces'],
 };
 
 /** The actions of one grant. */

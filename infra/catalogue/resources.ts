@@ -18,6 +18,7 @@ export interface AccessByKind {
   readonly topic: 'publish';
   readonly secret: 'read';
   readonly userPool: 'readUsers';
+  readonly faceDetection: 'detect';
 }
 export type ResourceKind = keyof AccessByKind;
 export type StateMachineAction = 'start' | 'describe' | 'taskResponse';
@@ -37,6 +38,13 @@ export const RESOURCES = {
   Table: { kind: 'table', env: 'TABLE_NAME', owner: 'stateful', description: 'The single table: orders, plans and every other aggregate' },
   UploadsBucket: { kind: 'bucket', env: 'UPLOADS_BUCKET', owner: 'stateful', description: "Customers' selfies and order manifests" },
   OutputsBucket: { kind: 'bucket', env: 'OUTPUTS_BUCKET', owner: 'stateful', description: 'Generated images and order summaries' },
+  StudioMediaBucket: { kind: 'bucket', env: 'STUDIO_MEDIA_BUCKET', owner: 'stateful', description: "Studios' sample and reference images, kept as long as the studio" },
+  FaceDetection: {
+    kind: 'faceDetection',
+    env: 'FACE_ANALYZER',
+    owner: 'stateful',
+    description: 'Finds faces in uploaded photos: Rekognition DetectFaces on AWS, face-api on the local cloud (the variable names the adapter)',
+  },
   UserPool: { kind: 'userPool', env: 'USER_POOL_ID', owner: 'auth', description: 'The Cognito user pool; profiles are read from it' },
   OrderPipeline: { kind: 'stateMachine', env: 'ORDER_PIPELINE_ARN', owner: { domain: 'orders' }, description: 'The order pipeline, up to the confirmation gate' },
 } as const satisfies Record<string, ResourceSpec>;

@@ -2,7 +2,7 @@ import type { AnyRoute } from '../../shared/api/contract';
 import type { Access, Grants } from './resources';
 
 /** What a function is for; also the `capability` cost-allocation tag. */
-export type Capability = 'api' | 'pipeline';
+export type Capability = 'api' | 'pipeline' | 'event';
 
 export interface FunctionSpec {
   /** Stable PascalCase ID, used as the construct ID and the local function name. */
@@ -19,6 +19,14 @@ export interface FunctionSpec {
    * resource's environment variable; nothing else does.
    */
   readonly grants: Grants | Readonly<Record<string, Access>>;
+  /**
+   * Packages with native or WASM parts, shipped beside the bundle instead of
+   * in it: CDK copies their linux-arm64 install (`infra/native`, made by
+   * `npm run native`) into the function's asset.
+   */
+  readonly nativeModules?: readonly string[];
+  /** Packages only the local cloud loads (behind a dynamic import): left out of the Lambda bundle. */
+  readonly localOnlyModules?: readonly string[];
 }
 
 export interface RouteSpec {
@@ -45,6 +53,23 @@ export interface StateMachineSpec {
 }
 
 /**
+ * A function invoked for every object created under a prefix of a bucket, with
+ * S3's EventBridge "Object Created" event (see `functions/lib/object-events.ts`).
+ * On AWS the bucket sends its events to EventBridge and a rule in the domain's
+ * stack targets the function (a bucket notification would make the stateful
+ * stack depend on the domain's); locally the S3 front delivers the same event.
+ * Delivery is asynchronous, as Lambda's: the function is retried on error.
+ */
+export interface ObjectEventSpec {
+  /** Registry ID of the bucket, e.g. `UploadsBucket`. */
+  readonly bucket: string;
+  /** Only keys starting with this prefix, e.g. `originals/`. */
+  readonly prefix: string;
+  /** ID of the function of the same domain that handles the event. */
+  readonly functionId: string;
+}
+
+/**
  * One domain of the product: its functions, the routes they serve and its
  * workflows. Each becomes one construct in its own stack on AWS.
  */
@@ -55,6 +80,8 @@ export interface DomainSpec {
   readonly functions: readonly FunctionSpec[];
   readonly routes: readonly RouteSpec[];
   readonly stateMachines: readonly StateMachineSpec[];
+  /** Functions run for objects created in a bucket. */
+  readonly objectEvents?: readonly ObjectEventSpec[];
 }
 
 /** Serves a route contract with a function of the same domain. */

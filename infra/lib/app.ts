@@ -86,6 +86,7 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
     ...common,
     config,
     uploadsBucket: stateful.uploadsBucket,
+    studioMediaBucket: stateful.studioMediaBucket,
   });
   const api = new ApiStack(app, 'Api', {
     stackName: stackName('Api'),
@@ -96,6 +97,7 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
     webClient: auth.webClient,
     site: site.site,
     uploadsBucket: stateful.uploadsBucket,
+    studioMediaBucket: stateful.studioMediaBucket,
     webAssetDir: options.webAssetDir,
   });
 

@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { type AccessByKind, actionsFor, type ResourceKind, TABLE } from '../catalogue';
@@ -92,5 +92,14 @@ export const BINDERS: { readonly [K in ResourceKind]: Binder<K> } = {
   userPool: (target, userPool, access) => {
     allow(target, actionsFor('userPool', access), [userPool.userPoolArn]);
     return userPool.userPoolId;
+  },
+
+  faceDetection: (target, service, access) => {
+    allow(target, actionsFor('faceDetection', access), ['*']);
+    Validations.of(target.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${target.id} calls rekognition:DetectFaces, which has no resource-level permissions (it analyses the bytes sent with the call); it is the only action of this statement.`,
+    });
+    return service.adapter;
   },
 };

@@ -16,6 +16,8 @@ export interface ConstructOfKind {
   readonly topic: sns.ITopic;
   readonly secret: secretsmanager.ISecret;
   readonly userPool: cognito.IUserPool;
+  /** A service rather than a resource: which adapter the deployment uses. */
+  readonly faceDetection: { readonly adapter: 'rekognition' };
 }
 
 /**

@@ -56,6 +56,8 @@ export const LOCAL_BINDERS: { readonly [K in ResourceKind]: (resourceId: string,
     const arn = `arn:aws:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${localName(id, ctx.prefix)}`;
     return { value: arn, resources: [arn] };
   },
+  // The local cloud answers with face-api in the function's own process: no service is called.
+  faceDetection: () => ({ value: 'face-api', resources: ['*'] }),
   userPool: (_id, ctx) => {
     if (!ctx.userPoolId) throw new Error('The local user pool does not exist yet.');
     return { value: ctx.userPoolId, resources: [`arn:aws:cognito-idp:${ctx.region}:${ctx.accountId}:userpool/${ctx.userPoolId}`] };

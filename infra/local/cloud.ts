@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   AdminAddUserToGroupCommand,
   AdminGetUserCommand,
@@ -18,9 +18,11 @@ import {
   UpdateUserPoolClientCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { CorsRule } from 'aws-cdk-lib/aws-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import S3rver from 's3rver';
 import { createConfirmedUser } from '../cognito-users';
-import { assertSubstitutions, type FunctionSpec, FUNCTIONS, GROUPS, RESOURCES, type ResourceRegistry, STATE_MACHINES, TABLE } from '../catalogue';
+import { assertSubstitutions, type FunctionSpec, FUNCTIONS, GROUPS, OBJECT_EVENTS, RESOURCES, type ResourceRegistry, STATE_MACHINES, TABLE } from '../catalogue';
 import { cognitoAuthorizer, type JwtAuthorizerConfig, LocalApi } from './api';
 import { bindLocally, type LocalContext, localName } from './binders';
 import type { DemoUser, LocalEndpoints } from './endpoints';
@@ -28,8 +30,12 @@ import { functionAccessKey, LocalFunctions } from './functions';
 import type { IamService, RequiredAccess } from './iam/policy';
 import { type AuthorizingProxy, type Principal, startAuthorizingProxy } from './iam/proxy';
 import { assertJava, assertPortFree, captureOutput, dynamodbHome, freePort, StartupError, stopChild, waitUntil } from './processes';
+import { corsConfiguration } from './s3/cors';
+import type { S3FrontOptions } from './s3/front';
+import { deliverObjectEvents, PostObjectUploads } from './s3/object-events';
 import { LocalStepFunctions, SfnApiError } from './stepfunctions';
 import { buildWeb } from '../../web/build';
+import { seedStudios } from './seed';
 import { serveWeb } from './web';
 
 export const REGION = 'us-east-1';
@@ -43,6 +49,25 @@ const CLIENT_NAME = 'web';
 export const PREFIX = 'headshot-studio';
 export const TABLE_NAME = localName('Table', PREFIX);
 export const BUCKETS = { uploads: localName('UploadsBucket', PREFIX), outputs: localName('OutputsBucket', PREFIX) } as const;
+
+/**
+ * The buckets browsers upload to with a presigned POST, by registry ID. On AWS each carries
+ * `uploadCorsRule` of the web site's origin (an UploadsCors each, in infra/lib/stacks/api-stack.ts);
+ * locally the same rule names the web app's origins.
+ */
+export const BROWSER_UPLOAD_BUCKETS: readonly string[] = ['UploadsBucket', 'StudioMediaBucket'];
+
+/** The CORS rules of the buckets browsers upload to, by local name: the CDK's own rule for the given origins. */
+export async function browserUploadCors(webOrigins: readonly string[], prefix = PREFIX): Promise<Map<string, CorsRule[]>> {
+  // aws-cdk-lib takes a quarter of a second to load: loaded only here, while the services start.
+  const { uploadCorsRule } = await import('../lib/constructs/media-buckets');
+  return new Map(BROWSER_UPLOAD_BUCKETS.map((id) => [localName(id, prefix), [uploadCorsRule(webOrigins)]]));
+}
+
+/** Writes each bucket's CORS rules to s3rver with PutBucketCors, as UploadsCors does on AWS. */
+export async function applyBucketCors(client: S3Client, rules: ReadonlyMap<string, readonly CorsRule[]>): Promise<void> {
+  for (const [bucket, bucketRules] of rules) await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: corsConfiguration(bucketRules) }));
+}
 
 /** Names of every bucket in the registry, created on start. */
 export function registryBuckets(registry: ResourceRegistry = RESOURCES): string[] {
@@ -89,6 +114,11 @@ export interface FunctionRuntimeOptions {
   readonly taskTokenStateMachine?: (token: string) => string | undefined;
   readonly onLog?: (functionId: string, line: string, stream: 'stdout' | 'stderr') => void;
   readonly onDenied?: (functionId: string, access: RequiredAccess) => void;
+  /**
+   * The S3 proxy is also the browser's S3 (form uploads, presigned URLs, CORS; infra/local/s3/front.ts):
+   * its port (a free one by default), the buckets' CORS rules and who is told of form uploads.
+   */
+  readonly s3Front?: S3FrontOptions & { readonly port?: number };
 }
 
 export interface FunctionRuntime {
@@ -118,7 +148,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
     await Promise.all(proxies.map((proxy) => proxy.close()));
   };
   try {
-    const proxy = async (service: IamService, target: string, extra: { forwardAs?: string } = {}) => {
+    const proxy = async (service: IamService, target: string, extra: { forwardAs?: string; port?: number; s3?: S3FrontOptions } = {}) => {
       const started = await startAuthorizingProxy({
         service,
         target,
@@ -135,8 +165,9 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
     };
     const urls: ServiceUrls = {
       dynamodb: await proxy('dynamodb', options.services.dynamodb),
-      // s3rver knows only its own key pair (and does not check SigV4 signatures): forward as it.
-      s3: await proxy('s3', options.services.s3, { forwardAs: CREDENTIALS.accessKeyId }),
+      // s3rver knows only its own key pair (and checks neither SigV4 signatures nor POST policies): forward as it.
+      // The functions' presigned URLs name this proxy, so it is also the browser's S3.
+      s3: await proxy('s3', options.services.s3, { forwardAs: CREDENTIALS.accessKeyId, port: options.s3Front?.port, s3: options.s3Front }),
       stepfunctions: await proxy('states', options.services.stepfunctions),
       cognito: await proxy('cognito-idp', options.services.cognito),
     };
@@ -155,6 +186,8 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
       environment: (spec) => environments.get(spec.id) ?? {},
       onLog: options.onLog,
     });
+    // Presigned URLs and POST policies are verified with the secret each function's sandbox signs with.
+    for (const [key, principal] of principals) principals.set(key, { ...principal, secretAccessKey: functions.environment(principal.functionId).AWS_SECRET_ACCESS_KEY });
     return {
       functions,
       proxies: urls,
@@ -343,6 +376,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     assertJava();
     for (const key of Object.keys(ports) as (keyof Ports)[]) await assertPortFree(ports[key], key, PORT_ENV[key]);
     for (const dir of ['dynamodb', 's3', 'cognito', 'stepfunctions']) mkdirSync(join(dataDir, dir), { recursive: true });
+    // The web app's origins: the API's CORS and the uploads bucket's name them.
+    const webOrigins = [url(ports.web), `http://localhost:${ports.web}`];
+    const uploadCors = browserUploadCors(webOrigins);
+    uploadCors.catch(() => undefined);
 
     // DynamoDB Local (Java) with its data on disk, and cognito-local (Node) keeping its data
     // in .cognito under its working directory; each under a keeper that ends it with us.
@@ -358,15 +395,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     const cognitoOutput = captureOutput(cognitoChild);
     stops.push(() => stopChild(cognitoChild));
-    // s3rver, in this process.
+    // s3rver, in this process, on an internal port: ports.s3 is the S3 front every client (functions,
+    // browser, tools) reaches it through (the functions' authorizing proxy, infra/local/s3/front.ts).
     log('starting s3rver …');
-    const s3rver = new S3rver({ port: ports.s3, address: LOOPBACK, directory: join(dataDir, 's3'), silent: true });
+    const s3rverPort = await freePort();
+    const s3rver = new S3rver({ port: s3rverPort, address: LOOPBACK, directory: join(dataDir, 's3'), silent: true });
     await s3rver.run();
     stops.push(() => s3rver.close());
 
     const clientConfig = { region: REGION, credentials: CREDENTIALS };
     const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: url(ports.dynamodb) });
-    const s3 = new S3Client({ ...clientConfig, endpoint: url(ports.s3), forcePathStyle: true });
+    const s3 = new S3Client({ ...clientConfig, endpoint: url(s3rverPort), forcePathStyle: true });
     const cognito = new CognitoIdentityProviderClient({ ...clientConfig, endpoint: url(ports.cognito) });
 
     // Each function runs in its own workers, reaching the services through authorizing proxies.
@@ -393,20 +432,43 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     log('creating table, buckets and user pool …');
     await createTable(dynamodb);
     for (const bucket of registryBuckets()) await createBucket(s3, bucket);
+    const bucketCors = await uploadCors;
+    await applyBucketCors(s3, bucketCors);
     const pool = await createUserPool(cognito);
+    // The marketplace's demo studios, once (their sample pictures are made from face-api's demo photos, cached).
+    const seeded = await seedStudios(
+      DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+      TABLE_NAME,
+      s3,
+      localName('StudioMediaBucket', PREFIX),
+      join(root, '.local', 'cache', 'sample-faces'),
+    );
+    if (seeded) log(`seeded ${seeded} demo studios …`);
 
     log('loading functions and building the web app …');
     // Each function's environment and policy come from its grants (the user pool's ID is known only now).
+    const postObjects = new PostObjectUploads();
     const runtime = await startFunctionRuntime({
       root,
-      services: { dynamodb: url(ports.dynamodb), s3: url(ports.s3), stepfunctions: url(ports.stepfunctions), cognito: url(ports.cognito) },
+      services: { dynamodb: url(ports.dynamodb), s3: url(s3rverPort), stepfunctions: url(ports.stepfunctions), cognito: url(ports.cognito) },
       context: { ...localContext, userPoolId: pool.userPoolId },
       baseEnv: powertoolsEnv(),
       taskTokenStateMachine: (token) => taskTokenStateMachine(sfn, token),
+      s3Front: { port: ports.s3, cors: bucketCors, postObjects },
     });
     started.runtime = runtime;
     const functions = runtime.functions;
     stops.push(() => runtime.stop());
+    // S3's Object Created events, by whatever route an object is created, to the functions subscribed in the catalogue.
+    const objectEvents = deliverObjectEvents({
+      source: s3rver,
+      specs: OBJECT_EVENTS,
+      context: localContext,
+      invoke: (functionId, payload) => functions.invoke(functionId, payload),
+      postObjects,
+      log: (line) => console.error(line),
+    });
+    stops.push(async () => objectEvents.stop());
     await building;
     registerStateMachines(root, sfn, functions);
     stops.push(() => sfn.drain());
@@ -437,7 +499,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const api = new LocalApi({
       ...authorizer,
       jwksUri: `${issuer}/.well-known/jwks.json`,
-      allowedOrigins: [url(ports.web), `http://localhost:${ports.web}`],
+      allowedOrigins: webOrigins,
       invoke: (functionId, event) => functions.invoke(functionId, event),
       log,
     });

@@ -7,7 +7,9 @@ import * as accounts from './accounts';
 import * as admin from './admin';
 import type { AnyRoute } from './contract';
 import * as orders from './orders';
+import * as photos from './photos';
 import * as platform from './platform';
+import * as studios from './studios';
 
 export { API_VERSION } from './version';
 
@@ -15,18 +17,32 @@ export const routes = {
   getHealth: platform.getHealth,
   getOpenApi: platform.getOpenApi,
   getMe: accounts.getMe,
+  listStudios: studios.listStudios,
+  getStudio: studios.getStudio,
   createOrder: orders.createOrder,
   listOrders: orders.listOrders,
   getOrder: orders.getOrder,
+  createPhotoUpload: photos.createPhotoUpload,
+  deletePhoto: photos.deletePhoto,
+  submitOrder: photos.submitOrder,
   listOrderQueue: admin.listOrderQueue,
   decideOrder: admin.decideOrder,
+  getStudioAdmin: studios.getStudioAdmin,
+  createStudio: studios.createStudio,
+  updateStudio: studios.updateStudio,
+  putStyle: studios.putStyle,
+  createStyleImageUpload: studios.createStyleImageUpload,
+  completeStyleImage: studios.completeStyleImage,
+  deleteStyleImage: studios.deleteStyleImage,
 } as const;
 
 export const ALL_ROUTES: readonly AnyRoute[] = Object.values(routes) as readonly AnyRoute[];
 
 /** Tags of the OpenAPI document, one per domain, in reading order. */
 export const TAGS = [
+  { name: 'studios', description: 'The marketplace of photographer-curated studios and their styles; admins curate it.' },
   { name: 'orders', description: 'Customers place orders and follow them.' },
+  { name: 'photos', description: 'Selfies uploaded straight to storage, checked as they land, and the submission of an order.' },
   { name: 'admin', description: 'Studio editors confirm or reject orders before any image is generated.' },
   { name: 'accounts', description: 'Who is signed in.' },
   { name: 'platform', description: 'Health and this document.' },

@@ -14,13 +14,13 @@ export const createOrder = defineRoute({
   path: '/v1/orders',
   auth: 'user',
   tag: 'orders',
-  summary: 'Place an order',
+  summary: 'Start an order: a studio and its styles',
   description:
-    'Stores the order and starts its pipeline, which plans each style and then waits for a studio editor to confirm the order before any image is generated.',
+    'Creates a draft order. Upload selfies to it (`createPhotoUpload`), then submit it (`submitOrder`); a studio editor confirms it before any image is generated.',
   body: createOrderSchema,
   status: 201,
   response: orderViewSchema,
-  errors: ['TOO_MANY_OPEN_ORDERS', 'ORDER_NOT_STARTED'],
+  errors: ['STUDIO_NOT_FOUND', 'UNKNOWN_STYLE', 'TOO_MANY_OPEN_ORDERS'],
   throttle: { rateLimit: 5, burstLimit: 10 },
 });
 
@@ -43,8 +43,9 @@ export const getOrder = defineRoute({
   path: '/v1/orders/{orderId}',
   auth: 'user',
   tag: 'orders',
-  summary: 'Read one order with its timeline',
-  description: "Customers read their own orders; admins read any order and also see each style's plan and the pipeline execution.",
+  summary: 'Read one order with its timeline and photos',
+  description:
+    "Customers read their own orders; admins read any order and also see each style's plan and the pipeline execution. Photo links are signed and short-lived.",
   params: orderIdParams,
   status: 200,
   response: orderViewSchema,

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { OrderStore } from '#functions/orders/order-store';
 import { createStudioTable, LOCAL_CLIENT_CONFIG, type RunningDynamoDb, startDynamoDbLocal } from '../support/dynamodb-local';
 import { at, describeOrdersBehaviour } from './orders-behaviour';
+import { STUDIO_FIELDS } from '../unit/helpers/orders';
 
 /*
  * The order store's DynamoDB expressions (conditions, list_append, REMOVE,
@@ -40,7 +41,7 @@ describe('Class: OrderStore (DynamoDB Local)', () => {
 
   /** A new order of a new customer. */
   const newOrder = (createdAt = new Date().toISOString()) =>
-    store.create({ orderId: randomUUID(), customerId: randomUUID(), styles: ['studio-black'], createdAt });
+    store.create({ orderId: randomUUID(), customerId: randomUUID(), ...STUDIO_FIELDS, createdAt });
 
   describeOrdersBehaviour(() => store);
 
@@ -55,7 +56,7 @@ describe('Class: OrderStore (DynamoDB Local)', () => {
         sk: 'ORDER',
         gsi1pk: `CUSTOMER#${order.customerId}`,
         gsi1sk: `${at(5)}#${order.orderId}`,
-        gsi2pk: 'STATUS#SUBMITTED',
+        gsi2pk: 'STATUS#DRAFT',
         gsi2sk: `${at(5)}#${order.orderId}`,
       });
     });
@@ -65,7 +66,7 @@ describe('Class: OrderStore (DynamoDB Local)', () => {
       const order = await newOrder();
 
       // Act
-      await store.transition(order.orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 't' });
+      await store.transition(order.orderId, ['DRAFT'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 't' });
 
       // Assess
       expect((await rawItem(order.orderId))!.gsi2pk).toBe('STATUS#PENDING_EDITOR_CONFIRMATION');
@@ -76,7 +77,7 @@ describe('Class: OrderStore (DynamoDB Local)', () => {
       const order = await newOrder();
 
       // Act
-      await store.transition(order.orderId, ['SUBMITTED'], 'REJECTED');
+      await store.transition(order.orderId, ['DRAFT'], 'REJECTED');
 
       // Assess
       const item = (await rawItem(order.orderId))!;
@@ -90,7 +91,7 @@ describe('Class: OrderStore (DynamoDB Local)', () => {
       const orderId = randomUUID();
 
       // Act
-      await store.transition(orderId, ['SUBMITTED'], 'FAILED').catch(() => undefined);
+      await store.transition(orderId, ['DRAFT'], 'FAILED').catch(() => undefined);
 
       // Assess
       expect(await rawItem(orderId)).toBeUndefined();
@@ -101,7 +102,7 @@ describe('Class: OrderStore (DynamoDB Local)', () => {
     it('refuses a cursor whose key was tampered with', async () => {
       // Prepare: point the cursor at another customer's partition.
       const customerId = randomUUID();
-      for (const minute of [1, 2, 3]) await store.create({ orderId: randomUUID(), customerId, styles: ['studio-black'], createdAt: at(minute) });
+      for (const minute of [1, 2, 3]) await store.create({ orderId: randomUUID(), customerId, ...STUDIO_FIELDS, createdAt: at(minute) });
       const { nextCursor } = await store.listByCustomer(customerId, { limit: 1 });
       const key = JSON.parse(Buffer.from(nextCursor!, 'base64url').toString('utf8')) as Record<string, string>;
       const tampered = Buffer.from(JSON.stringify({ ...key, gsi1pk: `CUSTOMER#${randomUUID()}` })).toString('base64url');

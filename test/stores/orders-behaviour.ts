@@ -4,6 +4,7 @@ import { OrderConflictError, type OrderRecord, type Orders, toView, TooManyOpenO
 import { MAX_OPEN_ORDERS } from '#shared/orders';
 import { ApiError } from '#lib/errors';
 import type { StylePlan } from '#shared/orders';
+import { STUDIO_FIELDS, STYLES } from '../unit/helpers/orders';
 
 /** 2030-01-01 at the given minute, as the store writes timestamps. */
 /** A creation date after every other test's, so an order dated so leads the status lists. */
@@ -31,7 +32,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
     return store.create({
       orderId: randomUUID(),
       customerId: options.customerId ?? randomUUID(),
-      styles: ['corporate-grey', 'studio-black'],
+      ...STUDIO_FIELDS,
       createdAt: options.createdAt ?? new Date().toISOString(),
       ...(options.note ? { note: options.note } : {}),
     });
@@ -40,7 +41,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
   /** An order moved to the confirmation gate with a task token. */
   async function waitingOrder(taskToken = `token-${randomUUID()}`): Promise<OrderRecord> {
     const order = await newOrder();
-    await store.transition(order.orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken });
+    await store.transition(order.orderId, ['DRAFT'], 'PENDING_EDITOR_CONFIRMATION', { taskToken });
     return order;
   }
 
@@ -72,7 +73,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       for (let i = 0; i < MAX_OPEN_ORDERS - 1; i++) await newOrder({ customerId });
 
       // Act / Assess
-      await expect(newOrder({ customerId })).resolves.toMatchObject({ customerId, status: 'SUBMITTED' });
+      await expect(newOrder({ customerId })).resolves.toMatchObject({ customerId, status: 'DRAFT' });
     });
 
     it('frees a slot when an order ends', async () => {
@@ -82,10 +83,10 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       for (let i = 0; i < MAX_OPEN_ORDERS; i++) orders.push(await newOrder({ customerId }));
 
       // Act
-      await store.transition(orders[0].orderId, ['SUBMITTED'], 'REJECTED');
+      await store.transition(orders[0].orderId, ['DRAFT'], 'REJECTED');
 
       // Assess
-      await expect(newOrder({ customerId })).resolves.toMatchObject({ status: 'SUBMITTED' });
+      await expect(newOrder({ customerId })).resolves.toMatchObject({ status: 'DRAFT' });
       await expect(newOrder({ customerId })).rejects.toBeInstanceOf(TooManyOpenOrdersError);
     });
 
@@ -94,36 +95,40 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const customerId = randomUUID();
       const orders: OrderRecord[] = [];
       for (let i = 0; i < MAX_OPEN_ORDERS; i++) orders.push(await newOrder({ customerId }));
-      await store.transition(orders[0].orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 't' });
+      await store.transition(orders[0].orderId, ['DRAFT'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 't' });
       await expect(newOrder({ customerId })).rejects.toBeInstanceOf(TooManyOpenOrdersError);
-      await store.transition(orders[1].orderId, ['SUBMITTED'], 'FAILED');
+      await store.transition(orders[1].orderId, ['DRAFT'], 'FAILED');
 
-      // Act: a repeated end is refused (the order is not SUBMITTED any more) and frees nothing more.
-      await expect(store.transition(orders[1].orderId, ['SUBMITTED'], 'FAILED')).rejects.toBeInstanceOf(OrderConflictError);
+      // Act: a repeated end is refused (the order is not a DRAFT any more) and frees nothing more.
+      await expect(store.transition(orders[1].orderId, ['DRAFT'], 'FAILED')).rejects.toBeInstanceOf(OrderConflictError);
 
       // Assess
-      await expect(newOrder({ customerId })).resolves.toMatchObject({ status: 'SUBMITTED' });
+      await expect(newOrder({ customerId })).resolves.toMatchObject({ status: 'DRAFT' });
       await expect(newOrder({ customerId })).rejects.toBeInstanceOf(TooManyOpenOrdersError);
     });
 
-    it('stores a SUBMITTED order with its first timeline entry', async () => {
+    it('stores a DRAFT order with its first timeline entry', async () => {
       // Prepare
       const customerId = randomUUID();
       const orderId = randomUUID();
 
       // Act
-      const record = await store.create({ orderId, customerId, styles: ['warm-office'], note: 'glasses on', createdAt: at(0) });
+      const record = await store.create({ orderId, customerId, ...STUDIO_FIELDS, note: 'glasses on', createdAt: at(0) });
 
       // Assess
       expect(record).toEqual({
         orderId,
         customerId,
-        styles: ['warm-office'],
+        ...STUDIO_FIELDS,
+        styles: STYLES.map((style) => style.styleId),
+        credits: 28,
+        photoCount: 0,
+        submissions: 0,
         note: 'glasses on',
         createdAt: at(0),
         updatedAt: at(0),
-        status: 'SUBMITTED',
-        timeline: [{ status: 'SUBMITTED', at: at(0) }],
+        status: 'DRAFT',
+        timeline: [{ status: 'DRAFT', at: at(0) }],
       });
       expect(await store.get(orderId)).toEqual(record);
     });
@@ -133,7 +138,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const first = await newOrder({ note: 'first' });
 
       // Act
-      const second = store.create({ orderId: first.orderId, customerId: randomUUID(), styles: ['studio-black'], createdAt: at(9) });
+      const second = store.create({ orderId: first.orderId, customerId: randomUUID(), ...STUDIO_FIELDS, createdAt: at(9) });
 
       // Assess
       await expect(second).rejects.toBeInstanceOf(ConditionalCheckFailedException);
@@ -169,14 +174,14 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const before = new Date().toISOString();
 
       // Act
-      await store.transition(order.orderId, ['SUBMITTED'], 'FAILED', { failureReason: 'broken', detail: 'it broke' });
+      await store.transition(order.orderId, ['DRAFT'], 'FAILED', { failureReason: 'broken', detail: 'it broke' });
 
       // Assess
       const record = await store.get(order.orderId);
       expect(record).toMatchObject({ status: 'FAILED', failureReason: 'broken' });
       expect(record!.updatedAt >= before).toBe(true);
       expect(record!.timeline).toEqual([
-        { status: 'SUBMITTED', at: at(0) },
+        { status: 'DRAFT', at: at(0) },
         { status: 'FAILED', at: record!.updatedAt, detail: 'it broke' },
       ]);
     });
@@ -186,7 +191,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const order = await waitingOrder();
 
       // Act
-      await store.transition(order.orderId, ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 'newer' });
+      await store.transition(order.orderId, ['DRAFT', 'PENDING_EDITOR_CONFIRMATION'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 'newer' });
 
       // Assess
       expect(await store.get(order.orderId)).toMatchObject({ status: 'PENDING_EDITOR_CONFIRMATION', taskToken: 'newer' });
@@ -197,11 +202,11 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const order = await newOrder({ createdAt: FUTURE });
 
       // Act
-      await store.transition(order.orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 't' });
+      await store.transition(order.orderId, ['DRAFT'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 't' });
 
       // Assess
       const waiting = await store.listByStatus('PENDING_EDITOR_CONFIRMATION', { limit: 100 });
-      const submitted = await store.listByStatus('SUBMITTED', { limit: 100 });
+      const submitted = await store.listByStatus('DRAFT', { limit: 100 });
       expect(waiting.items.map((o) => o.orderId)).toContain(order.orderId);
       expect(submitted.items.map((o) => o.orderId)).not.toContain(order.orderId);
     });
@@ -211,10 +216,10 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const order = await newOrder({ createdAt: FUTURE });
 
       // Act
-      await store.transition(order.orderId, ['SUBMITTED'], 'REJECTED', { failureReason: 'too dark' });
+      await store.transition(order.orderId, ['DRAFT'], 'REJECTED', { failureReason: 'too dark' });
 
       // Assess
-      for (const status of ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const) {
+      for (const status of ['DRAFT', 'PENDING_EDITOR_CONFIRMATION'] as const) {
         expect((await store.listByStatus(status, { limit: 100 })).items.map((o) => o.orderId)).not.toContain(order.orderId);
       }
       expect(await store.get(order.orderId)).toMatchObject({ status: 'REJECTED', failureReason: 'too dark' });
@@ -226,7 +231,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const order = await newOrder();
 
       // Act
-      await store.transition(order.orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 'token-1' });
+      await store.transition(order.orderId, ['DRAFT'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: 'token-1' });
 
       // Assess
       expect(await store.get(order.orderId)).toMatchObject({ status: 'PENDING_EDITOR_CONFIRMATION', taskToken: 'token-1' });
@@ -262,7 +267,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const orderId = randomUUID();
 
       // Act
-      const moving = store.transition(orderId, ['SUBMITTED'], 'FAILED');
+      const moving = store.transition(orderId, ['DRAFT'], 'FAILED');
 
       // Assess
       await expect(moving).rejects.toBeInstanceOf(OrderConflictError);
@@ -558,7 +563,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       // Prepare
       const customerId = randomUUID();
       await threeOrders(customerId);
-      const { nextCursor } = await store.listByStatus('SUBMITTED', { limit: 1 });
+      const { nextCursor } = await store.listByStatus('DRAFT', { limit: 1 });
 
       // Act
       const listing = store.listByCustomer(customerId, { limit: 1, cursor: nextCursor });
@@ -589,7 +594,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const orders: OrderRecord[] = [];
       for (const minute of [1, 2, 3]) {
         const order = await newOrder({ createdAt: new Date(Date.UTC(2199, 0, 1, 0, minute)).toISOString() });
-        await store.transition(order.orderId, ['SUBMITTED'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: `t${minute}` });
+        await store.transition(order.orderId, ['DRAFT'], 'PENDING_EDITOR_CONFIRMATION', { taskToken: `t${minute}` });
         orders.unshift(order);
       }
 
@@ -608,7 +613,7 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       // Prepare
       await newOrder();
       await newOrder();
-      const { nextCursor } = await store.listByStatus('SUBMITTED', { limit: 1 });
+      const { nextCursor } = await store.listByStatus('DRAFT', { limit: 1 });
 
       // Act
       const listing = store.listByStatus('PENDING_EDITOR_CONFIRMATION', { limit: 1, cursor: nextCursor });

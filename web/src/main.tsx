@@ -3,11 +3,15 @@ import type { WebConfig } from '../config';
 import { App } from './app/App';
 import { loadConfig } from './app/config';
 import { FatalPage } from './app/FatalPage';
+import { PUBLIC_LANDING } from './app/router';
+import { sessionStore } from './auth/session';
 
 /** Boots the studio: reads `/config.json`, then renders the app into `#app`. */
 async function boot(): Promise<void> {
   const root = document.getElementById('app');
   if (!root) return;
+  // A visitor opening the site itself (no page in the hash) starts in the marketplace; signed-in people at their landing page.
+  if (!location.hash && !sessionStore.load()) history.replaceState(null, '', `#${PUBLIC_LANDING}`);
   let config: WebConfig;
   try {
     config = await loadConfig();

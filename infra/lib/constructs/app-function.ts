@@ -1,8 +1,9 @@
 import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLING } from '../../bundling';
@@ -101,8 +102,9 @@ export class AppFunction extends Construct {
         format: BUNDLING.format === 'cjs' ? OutputFormat.CJS : OutputFormat.ESM,
         minify: BUNDLING.minify,
         sourceMap: BUNDLING.sourcemap,
-        externalModules: [...BUNDLING.external],
+        externalModules: [...BUNDLING.external, ...(spec.nativeModules ?? []), ...(spec.localOnlyModules ?? [])],
         mainFields: [...BUNDLING.mainFields],
+        ...(spec.nativeModules?.length ? { commandHooks: nativeModulesHook(repoRoot, spec) } : {}),
       },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
@@ -151,4 +153,26 @@ export class AppFunction extends Construct {
     }
     return [...this.pending];
   }
+}
+
+/** Where `npm run native` installs the native packages for Lambda's platform. */
+export const NATIVE_DIR = 'infra/native';
+
+/**
+ * Copies a function's native packages, installed for linux-arm64 in
+ * {@link NATIVE_DIR}, beside its bundle, so `require('sharp')` finds the arm64
+ * binaries on Lambda. Runs offline: the packages were installed with `npm ci`.
+ */
+export function nativeModulesHook(repoRoot: string, spec: FunctionSpec): ICommandHooks {
+  const source = path.join(repoRoot, NATIVE_DIR, 'node_modules');
+  const missing = (spec.nativeModules ?? []).filter((name) => !existsSync(path.join(source, name, 'package.json')));
+  if (missing.length) {
+    throw new Error(`${spec.id} ships ${missing.join(', ')} for linux-arm64, which ${NATIVE_DIR}/node_modules lacks: run \`npm run native\` (npm ci runs it).`);
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    // The whole tree: the packages' own dependencies (sharp's @img binaries, libheif-js) come with them.
+    afterBundling: (_inputDir: string, outputDir: string) => [`cp -R "${source}" "${path.join(outputDir, 'node_modules')}"`],
+  };
 }

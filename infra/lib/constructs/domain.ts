@@ -1,4 +1,6 @@
-import { type RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Tags } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DomainSpec } from '../../catalogue';
@@ -84,6 +86,24 @@ export class Domain extends Construct {
     this.workflows = workflows;
 
     for (const fn of functions.values()) fn.bind(index);
+
+    // Object events reach the function through EventBridge: a bucket notification would make the
+    // stateful stack reference this one (see ObjectEventSpec).
+    for (const subscription of spec.objectEvents ?? []) {
+      const fn = functions.get(subscription.functionId);
+      if (!fn) throw new Error(`An object event of ${spec.id} names function "${subscription.functionId}", which the domain does not declare.`);
+      const bucket = index.get(subscription.bucket, 'bucket');
+      if (!bucket) throw new Error(`${subscription.functionId} listens to ${subscription.bucket}, which is not created before the ${spec.id} domain.`);
+      new events.Rule(this, `${subscription.functionId}On${subscription.bucket}`, {
+        description: `${subscription.functionId} for each object created under ${subscription.prefix} in ${subscription.bucket}`,
+        eventPattern: {
+          source: ['aws.s3'],
+          detailType: ['Object Created'],
+          detail: { bucket: { name: [bucket.bucketName] }, object: { key: [{ prefix: subscription.prefix }] } },
+        },
+        targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      });
+    }
 
     for (const route of spec.routes) {
       const fn = functions.get(route.functionId);

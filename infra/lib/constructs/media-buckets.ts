@@ -61,6 +61,8 @@ export function backstopDays(): number {
 export class MediaBuckets extends Construct {
   readonly uploads: s3.Bucket;
   readonly outputs: s3.Bucket;
+  /** Studios' sample and reference images: kept while the studio is, browsers of the site upload to it. */
+  readonly studioMedia: s3.Bucket;
   /** Destination of the two buckets' server access logs. */
   readonly accessLogs: s3.Bucket;
 
@@ -83,6 +85,8 @@ export class MediaBuckets extends Construct {
       versioned: false,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'uploads/',
+      // Object Created events go to EventBridge, where the photos domain's rule picks up new uploads.
+      eventBridgeEnabled: true,
       lifecycleRules: [
         { id: 'expire-selfies', expiration: Duration.days(props.uploadRetentionDays ?? backstopDays()) },
         ABORT_INCOMPLETE_UPLOADS,
@@ -105,6 +109,20 @@ export class MediaBuckets extends Construct {
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
         ABORT_INCOMPLETE_UPLOADS,
       ],
+    });
+
+    this.studioMedia = privateBucket(this, 'StudioMedia', {
+      removalPolicy,
+      // Versioned so a deleted or replaced studio image can be restored for a week.
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'studio-media/',
+      lifecycleRules: [
+        { id: 'expire-replaced-images', noncurrentVersionExpiration: Duration.days(7) },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+        ABORT_INCOMPLETE_UPLOADS,
+      ],
+      cors: props.uploadCorsOrigins ? [uploadCorsRule(props.uploadCorsOrigins)] : undefined,
     });
   }
 }

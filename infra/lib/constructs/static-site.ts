@@ -14,6 +14,11 @@ export interface StaticSiteProps {
    */
   readonly connectSources?: readonly string[];
   /**
+   * Extra `img-src` sources (the buckets whose signed links the app shows).
+   * @default - only 'self', data: and blob:
+   */
+  readonly imageSources?: readonly string[];
+  /**
    * ARN of a WAFv2 web ACL with scope CLOUDFRONT (created in us-east-1).
    * @default - no web ACL
    */
@@ -73,7 +78,7 @@ export class StaticSite extends Construct {
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy({ connectSources: props.connectSources ?? [], upgradeInsecureRequests: true }),
+          contentSecurityPolicy: contentSecurityPolicy({ connectSources: props.connectSources ?? [], imageSources: props.imageSources ?? [], upgradeInsecureRequests: true }),
           override: true,
         },
       },

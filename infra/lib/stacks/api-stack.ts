@@ -17,6 +17,8 @@ export interface ApiStackProps extends StackProps {
   readonly site: StaticSite;
   /** Browsers upload selfies to it: its CORS is limited to the site's origin here, unless the stage names origins. */
   readonly uploadsBucket: s3.IBucket;
+  /** Admins upload studio images to it from the site, likewise. */
+  readonly studioMediaBucket: s3.IBucket;
   /**
    * Folder with the built web app.
    * @default `${REPO_ROOT}/web/dist`
@@ -41,7 +43,10 @@ export class ApiStack extends Stack {
       allowedOrigins: [props.site.origin],
     });
 
-    if (!config.uploadCorsOrigins) new UploadsCors(this, 'UploadsCors', { bucket: props.uploadsBucket, origins: [props.site.origin] });
+    if (!config.uploadCorsOrigins) {
+      new UploadsCors(this, 'UploadsCors', { bucket: props.uploadsBucket, origins: [props.site.origin] });
+      new UploadsCors(this, 'StudioMediaCors', { bucket: props.studioMediaBucket, origins: [props.site.origin] });
+    }
 
     new SiteContent(this, 'SiteContent', {
       site: props.site,

@@ -6,8 +6,10 @@ import { StaticSite } from '../constructs/static-site';
 
 export interface SiteStackProps extends StackProps {
   readonly config: StageConfig;
-  /** Browsers upload straight to it, so the CSP allows it. */
+  /** Browsers upload straight to it and show its photos, so the CSP allows it. */
   readonly uploadsBucket: s3.IBucket;
+  /** Likewise for studio images. */
+  readonly studioMediaBucket: s3.IBucket;
 }
 
 /**
@@ -27,7 +29,9 @@ export class SiteStack extends Stack {
         `https://*.execute-api.${this.region}.amazonaws.com`,
         `https://cognito-idp.${this.region}.amazonaws.com`,
         `https://${props.uploadsBucket.bucketRegionalDomainName}`,
+        `https://${props.studioMediaBucket.bucketRegionalDomainName}`,
       ],
+      imageSources: [`https://${props.uploadsBucket.bucketRegionalDomainName}`, `https://${props.studioMediaBucket.bucketRegionalDomainName}`],
       webAclArn: config.webAclArn,
       removalPolicy: removalPolicyOf(config),
     });

@@ -15,7 +15,13 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /** Registry IDs of the resources this stack builds with their own constructs. */
-export const STATEFUL_IDS = { table: 'Table', uploads: 'UploadsBucket', outputs: 'OutputsBucket' } as const;
+export const STATEFUL_IDS = {
+  table: 'Table',
+  uploads: 'UploadsBucket',
+  outputs: 'OutputsBucket',
+  studioMedia: 'StudioMediaBucket',
+  faceDetection: 'FaceDetection',
+} as const;
 
 /**
  * What must outlive every deployment: the single table, the photo buckets and
@@ -27,6 +33,7 @@ export class StatefulStack extends Stack {
   readonly table: dynamodb.ITable;
   readonly uploadsBucket: s3.IBucket;
   readonly outputsBucket: s3.IBucket;
+  readonly studioMediaBucket: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -35,16 +42,19 @@ export class StatefulStack extends Stack {
     const owned = ownedBy(index.registry, 'stateful');
 
     const known: string[] = Object.values(STATEFUL_IDS);
-    const unknown = [...(owned.table ?? []), ...(owned.bucket ?? [])].filter((resourceId) => !known.includes(resourceId));
+    const unknown = [...(owned.table ?? []), ...(owned.bucket ?? []), ...(owned.faceDetection ?? [])].filter((resourceId) => !known.includes(resourceId));
     if (unknown.length) throw new Error(`The stateful stack has no construct for ${unknown.join(', ')}; add one to StatefulStack.`);
 
     this.table = new StudioTable(this, 'Table', { removalPolicy }).table;
     const buckets = new MediaBuckets(this, 'Media', { removalPolicy, uploadCorsOrigins: props.config.uploadCorsOrigins });
     this.uploadsBucket = buckets.uploads;
     this.outputsBucket = buckets.outputs;
+    this.studioMediaBucket = buckets.studioMedia;
     index.add(STATEFUL_IDS.table, 'table', this.table);
     index.add(STATEFUL_IDS.uploads, 'bucket', this.uploadsBucket);
     index.add(STATEFUL_IDS.outputs, 'bucket', this.outputsBucket);
+    index.add(STATEFUL_IDS.studioMedia, 'bucket', this.studioMediaBucket);
+    index.add(STATEFUL_IDS.faceDetection, 'faceDetection', { adapter: 'rekognition' });
 
     const generic = [...(owned.queue ?? []), ...(owned.topic ?? []), ...(owned.secret ?? [])];
     if (generic.length) new RegistryResources(this, 'Registry', { index, ids: generic, removalPolicy });

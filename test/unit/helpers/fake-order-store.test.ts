@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeOrdersBehaviour } from '../../stores/orders-behaviour';
 import { FakeOrderStore } from './fake-order-store';
 import { ORDER_ID, orderRecord, PLANS } from './orders';
+import { STUDIO_FIELDS } from './orders';
 
 describe('Class: FakeOrderStore', () => {
   // The same behaviour OrderStore shows on DynamoDB Local (test/stores/order-store.test.ts).
@@ -89,7 +90,7 @@ describe('Class: FakeOrderStore', () => {
       // Prepare
       const customerId = randomUUID();
       const store = new FakeOrderStore();
-      for (const minute of [1, 2]) await store.create({ orderId: randomUUID(), customerId, styles: ['studio-black'], createdAt: `2030-01-01T00:0${minute}:00.000Z` });
+      for (const minute of [1, 2]) await store.create({ orderId: randomUUID(), customerId, ...STUDIO_FIELDS, createdAt: `2030-01-01T00:0${minute}:00.000Z` });
 
       // Act
       const { nextCursor } = await store.listByCustomer(customerId, { limit: 1 });

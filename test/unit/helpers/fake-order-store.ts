@@ -10,7 +10,7 @@ import {
   TooManyOpenOrdersError,
 } from '#functions/orders/order-store';
 import { ApiError } from '#lib/errors';
-import { isTerminal, MAX_OPEN_ORDERS, type OpenStatus, type OrderStatus, type StylePlan, type TimelineEntry } from '#shared/orders';
+import { EDITABLE_STATUSES, isTerminal, MAX_OPEN_ORDERS, type OpenStatus, type OrderStatus, type StylePlan, type TimelineEntry } from '#shared/orders';
 
 type Method = keyof Orders;
 
@@ -98,9 +98,14 @@ export class FakeOrderStore implements Orders {
     if (open >= this.maxOpenOrders) throw new TooManyOpenOrdersError(this.maxOpenOrders);
     const record: OrderRecord = {
       ...order,
-      status: 'SUBMITTED',
+      styleDetails: [...order.styleDetails],
+      styles: order.styleDetails.map((style) => style.styleId),
+      credits: order.styleDetails.reduce((sum, style) => sum + style.priceCredits, 0),
+      photoCount: 0,
+      submissions: 0,
+      status: 'DRAFT',
       updatedAt: order.createdAt,
-      timeline: [{ status: 'SUBMITTED', at: order.createdAt }],
+      timeline: [{ status: 'DRAFT', at: order.createdAt }],
     };
     this.orders.set(order.orderId, copy(record));
     return record;
@@ -131,6 +136,19 @@ export class FakeOrderStore implements Orders {
     this.putPlan(orderId, plan);
   }
 
+  async submit(orderId: string): Promise<{ submission: number; record: OrderRecord }> {
+    this.enter('submit', [orderId]);
+    const current = this.orders.get(orderId);
+    if (!current || !(EDITABLE_STATUSES as readonly string[]).includes(current.status) || !current.photoCount) {
+      throw new OrderConflictError(`Order ${orderId} is not an editable order with photos.`);
+    }
+    const at = new Date().toISOString();
+    const { missing: _missing, ...rest } = current;
+    const record: OrderRecord = { ...rest, status: 'VALIDATING', updatedAt: at, timeline: [...current.timeline, { status: 'VALIDATING', at }], submissions: (current.submissions ?? 0) + 1 };
+    this.orders.set(orderId, record);
+    return { submission: record.submissions!, record: copy(record) };
+  }
+
   async setExecutionArn(orderId: string, executionArn: string): Promise<void> {
     this.enter('setExecutionArn', [orderId, executionArn]);
     // Conditional on the order existing, as in the real store.
@@ -143,7 +161,7 @@ export class FakeOrderStore implements Orders {
     orderId: string,
     from: readonly OrderStatus[],
     to: OrderStatus,
-    extra: { taskToken?: string; failureReason?: string; detail?: string } = {},
+    extra: { taskToken?: string; failureReason?: string; detail?: string; missing?: string } = {},
   ): Promise<void> {
     this.enter('transition', [orderId, from, to, extra]);
     const current = this.orders.get(orderId);
@@ -152,13 +170,14 @@ export class FakeOrderStore implements Orders {
     }
     const at = new Date().toISOString();
     const entry: TimelineEntry = extra.detail ? { status: to, at, detail: extra.detail } : { status: to, at };
-    const { taskToken: _removed, ...rest } = current;
+    const { taskToken: _removed, missing: _missing, ...rest } = current;
     this.orders.set(orderId, {
       ...rest,
       status: to,
       updatedAt: at,
       timeline: [...current.timeline, entry],
       ...(extra.taskToken ? { taskToken: extra.taskToken } : {}),
+      ...(extra.missing ? { missing: extra.missing } : {}),
       ...(extra.failureReason ? { failureReason: extra.failureReason } : {}),
     });
   }

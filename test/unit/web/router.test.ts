@@ -76,11 +76,11 @@ describe('navigation and landing', () => {
     expect(canOpen(ROUTES[0], [])).toBe(true);
   });
 
-  it('lands admins on their queue, artists on theirs, customers in the studio', () => {
+  it('lands admins on their queue, artists on theirs, customers in the marketplace', () => {
     expect(landingPath(['admins'])).toBe('/admin');
     expect(landingPath(['artists', 'admins'])).toBe('/admin');
     expect(landingPath(['artists'])).toBe('/artist');
-    expect(landingPath([])).toBe('/');
+    expect(landingPath([])).toBe('/studios');
   });
 });
 
@@ -90,12 +90,28 @@ describe('the app route table', () => {
 
   it('has the pages, their groups and the public API docs', () => {
     const byPath = Object.fromEntries(APP_ROUTES.map((r) => [r.path, r]));
-    expect(Object.keys(byPath)).toEqual(['/', '/orders/:orderId', '/admin', '/artist', '/docs']);
+    expect(Object.keys(byPath)).toEqual([
+      '/studios',
+      '/studios/:studioId',
+      '/studios/:studioId/start',
+      '/',
+      '/orders/:orderId',
+      '/admin',
+      '/admin/studios',
+      '/admin/studios/:studioId',
+      '/artist',
+      '/docs',
+    ]);
     expect(byPath['/admin'].group).toBe('admins');
+    expect(byPath['/admin/studios'].group).toBe('admins');
+    expect(byPath['/admin/studios/:studioId'].group).toBe('admins');
     expect(byPath['/artist'].group).toBe('artists');
-    expect(byPath['/docs'].public).toBe(true);
-    expect(APP_ROUTES.filter((r) => r.public).map((r) => r.path)).toEqual(['/docs']);
+    // The marketplace and studio pages open without sign-in; placing the order needs it.
+    expect(APP_ROUTES.filter((r) => r.public).map((r) => r.path)).toEqual(['/studios', '/studios/:studioId', '/docs']);
+    expect(navRoutes(APP_ROUTES, []).map((r) => r.nav)).toEqual(['Studios', 'My orders']);
+    expect(navRoutes(APP_ROUTES, ['admins']).map((r) => r.nav)).toEqual(['Studios', 'My orders', 'Confirmation queue', 'Manage studios']);
     expect(navTestId('/')).toBe('nav-home');
     expect(navTestId('/admin')).toBe('nav-admin');
+    expect(navTestId('/admin/studios')).toBe('nav-admin-studios');
   });
 });

@@ -4,6 +4,7 @@ import { ApiError, ErrorCodes } from '../api/client';
 import { useApp } from '../app/context';
 import { Badge } from '../ui/Badge';
 import { formatDateTime, shortId } from '../ui/format';
+import { credits } from '../ui/labels';
 import { Spinner } from '../ui/Spinner';
 import { StyleChips } from '../ui/Swatch';
 
@@ -89,7 +90,11 @@ export function QueueRow({ order, onHold, onDecided }: QueueRowProps) {
         </td>
         <td data-label="Customer">{order.customerEmail ?? <span class="muted">unknown</span>}</td>
         <td data-label="Styles">
-          <StyleChips styleIds={order.styles} />
+          <p class="queue-studio">{order.studioName}</p>
+          <StyleChips styles={order.styleDetails} />
+          <p class="field-hint">
+            {order.photoCount === 1 ? '1 photo' : `${order.photoCount} photos`} · {credits(order.credits)}
+          </p>
         </td>
         <td data-label="Note" class="note">
           {order.note ?? <span class="muted">—</span>}

@@ -139,7 +139,7 @@ export function App({ config }: { config: WebConfig }) {
     if (resolved.kind !== 'not-found' && resolved.route.public) {
       const View = resolved.route.view;
       content = (
-        <PublicLayout>
+        <PublicLayout path={path}>
           <View key={path} params={resolved.params} />
         </PublicLayout>
       );

@@ -72,13 +72,18 @@ export function Shell({ me, path, error, notice, onDismissError, onSignOut, chil
 }
 
 /** The frame of public pages for people who are not signed in. */
-export function PublicLayout({ children }: { children?: ComponentChildren }) {
+export function PublicLayout({ path, children }: { path?: string; children?: ComponentChildren }) {
   return (
     <>
       <SkipLink />
       <header class="topbar">
         <div class="container topbar-inner">
-          <Brand />
+          <Brand href="#/studios" />
+          <nav class="nav" aria-label="Main">
+            <a href="#/studios" data-testid="nav-studios" aria-current={path === '/studios' ? 'page' : undefined}>
+              Studios
+            </a>
+          </nav>
           <div class="account">
             <a href="#/" class="button button-primary button-small" data-testid="public-signin">
               Sign in
@@ -94,9 +99,9 @@ export function PublicLayout({ children }: { children?: ComponentChildren }) {
   );
 }
 
-function Brand() {
+function Brand({ href = '#/' }: { href?: string }) {
   return (
-    <a href="#/" class="brand">
+    <a href={href} class="brand">
       <span class="brand-mark" aria-hidden="true" />
       Headshot Studio
     </a>

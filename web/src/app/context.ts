@@ -20,6 +20,11 @@ export interface AppServices {
 
 export const AppContext = createContext<AppServices | undefined>(undefined);
 
+/** The shell's services when someone is signed in; undefined on public pages for visitors. */
+export function useOptionalApp(): AppServices | undefined {
+  return useContext(AppContext);
+}
+
 export function useApp(): AppServices {
   const services = useContext(AppContext);
   if (!services) throw new Error('useApp() outside the signed-in app');

@@ -85,12 +85,15 @@ export function navRoutes(routes: readonly Route[], groups: readonly string[]): 
   return routes.filter((route) => route.nav && canOpen(route, groups));
 }
 
-/** Where a person starts after signing in: admins at their queue, artists at theirs, customers at the studio. */
+/** Where a person starts after signing in: admins at their queue, artists at theirs, customers in the marketplace of studios. */
 export function landingPath(groups: readonly string[]): string {
   if (groups.includes('admins')) return '/admin';
   if (groups.includes('artists')) return '/artist';
-  return '/';
+  return '/studios';
 }
+
+/** Where a visitor who is not signed in starts: the public marketplace. */
+export const PUBLIC_LANDING = '/studios';
 
 /** Builds a hash link to a route path. */
 export function href(path: string): string {

@@ -2,17 +2,35 @@ import { QueuePage } from '../admin/QueuePage';
 import { ArtistPage } from '../artists/ArtistPage';
 import { HomePage } from '../orders/HomePage';
 import { OrderPage } from '../orders/OrderPage';
+import { MarketplacePage } from '../studios/MarketplacePage';
+import { StartOrderPage } from '../studios/StartOrderPage';
+import { StudioPage } from '../studios/StudioPage';
 import { lazyView } from './lazy';
 import type { Route } from './router';
+
+/** The admin's studio console: its code loads when an admin opens it, never for customers. */
+const loadStudioAdmin = () => import('../admin/studios/StudioAdmin');
 
 /**
  * Every page of the app. Order matters: the first matching pattern wins, and
  * navigation entries appear in this order.
  */
 export const ROUTES: readonly Route[] = [
-  { path: '/', view: HomePage, title: 'My studio', nav: 'My studio' },
+  { path: '/studios', view: MarketplacePage, title: 'Studios', nav: 'Studios', public: true },
+  { path: '/studios/:studioId', view: StudioPage, title: 'Studio', public: true },
+  // Not public: a visitor who chose styles signs in here first, then the order is placed.
+  { path: '/studios/:studioId/start', view: StartOrderPage, title: 'Starting your order' },
+  { path: '/', view: HomePage, title: 'My orders', nav: 'My orders' },
   { path: '/orders/:orderId', view: OrderPage, title: 'Order' },
   { path: '/admin', view: QueuePage, title: 'Confirmation queue', nav: 'Confirmation queue', group: 'admins' },
+  {
+    path: '/admin/studios',
+    view: lazyView(() => loadStudioAdmin().then((m) => m.StudioListPage)),
+    title: 'Manage studios',
+    nav: 'Manage studios',
+    group: 'admins',
+  },
+  { path: '/admin/studios/:studioId', view: lazyView(() => loadStudioAdmin().then((m) => m.StudioEditorPage)), title: 'Edit studio', group: 'admins' },
   { path: '/artist', view: ArtistPage, title: 'Review queue', nav: 'Review queue', group: 'artists' },
   {
     path: '/docs',

@@ -17,7 +17,7 @@ export function MyOrders() {
   return (
     <Card class="card-orders" label="My orders" testid="my-orders">
       <div class="card-header">
-        <h2>My orders</h2>
+        <h2>Your orders</h2>
         <button type="button" class="button button-quiet button-small" data-testid="orders-refresh" disabled={list.loading} onClick={list.reload}>
           Refresh
         </button>
@@ -30,7 +30,9 @@ export function MyOrders() {
             <Loading text="Loading your orders…" />
           )
         ) : list.orders.length === 0 ? (
-          <EmptyState title="No orders yet">Your orders appear here once you submit one.</EmptyState>
+          <EmptyState title="No orders yet">
+            Your orders appear here once you start one. <a href="#/studios">Browse the studios</a>.
+          </EmptyState>
         ) : (
           <OrderList orders={list.orders} />
         )}
@@ -47,13 +49,15 @@ function OrderList({ orders }: { orders: readonly OrderView[] }) {
         <li key={order.orderId}>
           <a class="order-row" href={`#/orders/${order.orderId}`} data-testid={`order-row-${order.orderId}`}>
             <span class="order-row-main">
-              <strong>Order {shortId(order.orderId)}</strong>
+              <strong>
+                Order {shortId(order.orderId)} · {order.studioName}
+              </strong>
               <time class="muted" dateTime={order.createdAt}>
                 {formatDateTime(order.createdAt)}
               </time>
             </span>
             <Badge status={order.status} />
-            <StyleChips styleIds={order.styles} />
+            <StyleChips styles={order.styleDetails} />
           </a>
         </li>
       ))}

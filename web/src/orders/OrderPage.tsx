@@ -1,93 +1,27 @@
-import { useEffect, useState } from 'preact/hooks';
 import { isTerminal, type OrderView } from '../../../shared/orders';
-import { styleById } from '../../../shared/styles';
 import { OrderPipeline, StylePlanDetails } from '../admin/OrderPipeline';
-import { ApiError, ErrorCodes } from '../api/client';
 import { useApp } from '../app/context';
+import { PhotoGrid } from '../photos/PhotoGrid';
+import { acceptedCount } from '../photos/rows';
 import type { RouteProps } from '../app/router';
 import { Badge } from '../ui/Badge';
 import { Card } from '../ui/Card';
 import { EmptyState } from '../ui/EmptyState';
 import { formatDateTime, formatTime, shortId } from '../ui/format';
-import { STATUS_EXPLANATIONS, styleName } from '../ui/labels';
+import { credits, STATUS_EXPLANATIONS } from '../ui/labels';
 import { PageHeading } from '../ui/PageHeading';
 import { Loading } from '../ui/Spinner';
 import { StyleFacts, Swatch } from '../ui/Swatch';
 import { OrderTimeline } from './OrderTimeline';
+import { OrderWizard } from './OrderWizard';
 import { wasJustSubmitted } from './submitted';
+import { isEditable, useOrder } from './useOrder';
 
-/** How often an open order is re-read while it is still moving. */
-const POLL_INTERVAL_MS = 1_500;
-/**
- * For admins: after the order reaches a final status its execution finishes a
- * moment later (the last task returns first); keep reading this many times at most.
- */
-const SETTLE_POLLS = 20;
-
-type State =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'missing'; readonly message: string }
-  | { readonly kind: 'unavailable' }
-  | { readonly kind: 'loaded'; readonly order: OrderView };
-
-/** One order: where it is, what it means, and its styles; follows the order live until it ends. */
+/** One order: the wizard while the customer can still add photos and submit it; otherwise where it is, what it means, its styles and photos, followed live until it ends. */
 export function OrderPage({ params }: RouteProps) {
-  const app = useApp();
+  const { me } = useApp();
   const orderId = params.orderId;
-  const [state, setState] = useState<State>({ kind: 'loading' });
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const { signal } = controller;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let settlePolls = 0;
-    let bannerFromPolling = false;
-    let lastJson = '';
-
-    const keepReading = (order: OrderView) => {
-      if (!isTerminal(order.status)) return true;
-      // Admins see the execution, which stops a moment after the order's final status.
-      if (app.isAdmin && order.execution?.status === 'RUNNING' && settlePolls < SETTLE_POLLS) {
-        settlePolls += 1;
-        return true;
-      }
-      return false;
-    };
-
-    const poll = async () => {
-      try {
-        const order = await app.api.getOrder(orderId, signal);
-        if (signal.aborted) return;
-        if (bannerFromPolling) {
-          app.clearError();
-          bannerFromPolling = false;
-        }
-        // Re-render only on change, so an open disclosure or a text selection survives polling.
-        const json = JSON.stringify(order);
-        if (json !== lastJson) {
-          lastJson = json;
-          setState({ kind: 'loaded', order });
-        }
-        if (keepReading(order)) timer = setTimeout(() => void poll(), POLL_INTERVAL_MS);
-      } catch (failure) {
-        if (signal.aborted) return;
-        if (failure instanceof ApiError && (failure.is(ErrorCodes.ORDER_NOT_FOUND, 404) || failure.is(ErrorCodes.VALIDATION_FAILED, 400))) {
-          setState({ kind: 'missing', message: failure.message });
-          return;
-        }
-        app.handleError(failure);
-        bannerFromPolling = true;
-        if (!lastJson) setState({ kind: 'unavailable' });
-        // Keep trying at a calmer pace: a blip in the network should not freeze the page.
-        timer = setTimeout(() => void poll(), POLL_INTERVAL_MS * 4);
-      }
-    };
-    void poll();
-    return () => {
-      controller.abort();
-      clearTimeout(timer);
-    };
-  }, [orderId]);
+  const { state, refresh } = useOrder(orderId);
 
   let body;
   if (state.kind === 'loading') body = <Loading text="Loading the order…" />;
@@ -108,6 +42,8 @@ export function OrderPage({ params }: RouteProps) {
         <EmptyState title="Could not load the order">Trying again in a few seconds…</EmptyState>
       </Card>
     );
+  } else if (isEditable(state.order.status) && state.order.customerId === me.sub) {
+    body = <OrderWizard order={state.order} refresh={refresh} />;
   } else body = <OrderDetails order={state.order} />;
 
   return (
@@ -122,7 +58,8 @@ function OrderDetails({ order }: { order: OrderView }) {
   const terminal = isTerminal(order.status);
   // Admins open other people's orders from the queue; send them back there.
   const fromQueue = isAdmin && order.customerId !== me.sub;
-  const waiting = order.status === 'SUBMITTED' || order.status === 'PENDING_EDITOR_CONFIRMATION';
+  const waiting = order.status === 'VALIDATING' || order.status === 'SUBMITTED' || order.status === 'PENDING_EDITOR_CONFIRMATION';
+  const photos = order.photos ?? [];
   return (
     <>
       <div class="page-header">
@@ -146,13 +83,13 @@ function OrderDetails({ order }: { order: OrderView }) {
           )}
         </div>
         <p class="muted">
-          Submitted <time dateTime={order.createdAt}>{formatDateTime(order.createdAt)}</time>
+          {order.studioName} · {credits(order.credits)} · placed <time dateTime={order.createdAt}>{formatDateTime(order.createdAt)}</time>
           {fromQueue && order.customerEmail && ` by ${order.customerEmail}`} · last update <time dateTime={order.updatedAt}>{formatTime(order.updatedAt)}</time>
         </p>
       </div>
       {waiting && wasJustSubmitted(order.orderId) && (
         <p class="banner banner-success" role="status" data-testid="order-submitted-notice">
-          Order {shortId(order.orderId)} submitted. A studio editor will confirm it shortly.
+          Order {shortId(order.orderId)} submitted. {order.status === 'VALIDATING' ? 'We are checking your photos; then a' : 'A'} studio editor will confirm it shortly.
         </p>
       )}
       <Card class="card-timeline" label="Progress">
@@ -179,6 +116,17 @@ function OrderDetails({ order }: { order: OrderView }) {
           </div>
         )}
       </div>
+      {photos.length > 0 && (
+        <Card class="card-photos" label="Photos" testid="order-photos">
+          <div class="card-header">
+            <h2>Photos</h2>
+            <p class="muted">
+              {acceptedCount(photos)} of {photos.length} accepted{isAdmin ? '; the box shows the face the studio found' : ''}
+            </p>
+          </div>
+          <PhotoGrid photos={photos} showFaces={isAdmin} />
+        </Card>
+      )}
     </>
   );
 }
@@ -205,23 +153,20 @@ function StyleList({ order, admin }: { order: OrderView; admin: boolean }) {
     <div data-testid="order-plans">
       {admin && <StylePlanDetails order={order} />}
       <ul class="plan-list">
-        {order.styles.map((styleId) => {
-          const offered = Boolean(styleById(styleId));
-          const plan = plans.get(styleId);
+        {order.styleDetails.map((style) => {
+          const plan = plans.get(style.styleId);
           return (
-            <li class="plan" key={styleId} data-testid={`plan-${styleId}`}>
-              <Swatch styleId={styleId} />
+            <li class="plan" key={style.styleId} data-testid={`plan-${style.styleId}`}>
+              <Swatch styleId={style.styleId} />
               <div class="plan-body">
                 <div class="plan-title">
-                  <strong>{styleName(styleId)}</strong>
-                  {!offered && <span class="plan-count muted">No longer offered</span>}
-                  {admin && offered && plan && (
-                    <span class="plan-count">
-                      {plan.images} images · {plan.batches} batches
-                    </span>
-                  )}
+                  <strong>{style.name}</strong>
+                  <span class="plan-count">
+                    {credits(style.priceCredits)}
+                    {admin && plan && ` · ${plan.images} images · ${plan.batches} batches`}
+                  </span>
                 </div>
-                {offered ? <StyleFacts styleId={styleId} /> : <p class="field-hint">The studio has retired this style since the order was placed.</p>}
+                <StyleFacts style={style} />
                 {admin && plan && (
                   <details class="prompt">
                     <summary>Generation prompt</summary>

@@ -27,7 +27,12 @@ export function OrderTimeline({ order }: { order: Pick<OrderView, 'status' | 'ti
   return (
     <ol class={`timeline${order.status === 'CONFIRMED' ? ' timeline-complete' : ''}`} data-testid="timeline" aria-label="Order progress" data-status={order.status}>
       {steps.map((step, i) => {
-        const detail = step.state === 'ended' ? undefined : STEP_TEXT[step.status]?.[step.state];
+        const detail =
+          step.state === 'ended'
+            ? undefined
+            : step.status === 'SUBMITTED' && step.state === 'current' && order.status === 'VALIDATING'
+              ? 'Checking your photos…'
+              : STEP_TEXT[step.status]?.[step.state];
         return (
           <li
             key={step.status}

@@ -1,7 +1,21 @@
 import type { OrderStatus, OrderView, TimelineEntry } from '../../../shared/orders';
 
-/** The statuses an order passes through when all goes well. */
+/** The steps an order passes through after it is submitted, when all goes well. */
 export const HAPPY_PATH: readonly OrderStatus[] = ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED'];
+
+/**
+ * Where each status of the happy path sits on it: photos are checked as part of
+ * the first step (VALIDATING), and an order still being put together (DRAFT,
+ * NEEDS_NEW_PHOTOS) has every step ahead of it.
+ */
+const POSITION: Readonly<Partial<Record<OrderStatus, number>>> = {
+  DRAFT: -1,
+  NEEDS_NEW_PHOTOS: -1,
+  VALIDATING: 0,
+  SUBMITTED: 0,
+  PENDING_EDITOR_CONFIRMATION: 1,
+  CONFIRMED: 2,
+};
 
 /** done: passed; current: where the order waits; upcoming: still ahead; ended: where it stopped (rejected, expired, failed). */
 export type StepState = 'done' | 'current' | 'upcoming' | 'ended';
@@ -14,12 +28,14 @@ export interface Step {
 
 /** The steps the order went through, and the ones still ahead of it. */
 export function timelineSteps(order: Pick<OrderView, 'status' | 'timeline'>): Step[] {
-  const entryFor = (status: OrderStatus) => [...order.timeline].reverse().find((e) => e.status === status);
-  const position = HAPPY_PATH.indexOf(order.status);
-  if (position >= 0) {
+  const latest = (status: OrderStatus) => [...order.timeline].reverse().find((e) => e.status === status);
+  // The first step's time is when the order was submitted, or when its photos started being checked.
+  const entryFor = (status: OrderStatus) => latest(status) ?? (status === 'SUBMITTED' ? latest('VALIDATING') : undefined);
+  const position = POSITION[order.status];
+  if (position !== undefined) {
     return HAPPY_PATH.map((status, i) => ({
       status,
-      entry: entryFor(status),
+      entry: position >= 0 ? entryFor(status) : undefined,
       state: i < position || order.status === 'CONFIRMED' ? 'done' : i === position ? 'current' : 'upcoming',
     }));
   }

@@ -1,7 +1,6 @@
-import { styleById } from '../../../shared/styles';
-import { styleName } from './labels';
+import type { OrderedStyle } from '../../../shared/orders';
 
-/** A small picture of the look: the backdrop colour behind a head-and-shoulders silhouette. */
+/** A small picture of a look when it has no sample image: a head-and-shoulders silhouette in front of a backdrop. */
 export function Swatch({ styleId, size = 'large' }: { styleId: string; size?: 'small' | 'large' }) {
   return (
     <span class={`swatch swatch-${size}`} data-style={styleId} aria-hidden="true">
@@ -10,23 +9,22 @@ export function Swatch({ styleId, size = 'large' }: { styleId: string; size?: 's
   );
 }
 
-export function StyleChips({ styleIds }: { styleIds: readonly string[] }) {
+/** The chosen styles of an order as chips. */
+export function StyleChips({ styles }: { styles: readonly Pick<OrderedStyle, 'styleId' | 'name'>[] }) {
   return (
     <ul class="chips" aria-label="Styles">
-      {styleIds.map((id) => (
-        <li class="chip" key={id}>
-          <Swatch styleId={id} size="small" />
-          {styleName(id)}
+      {styles.map((style) => (
+        <li class="chip" key={style.styleId}>
+          <Swatch styleId={style.styleId} size="small" />
+          {style.name}
         </li>
       ))}
     </ul>
   );
 }
 
-/** Backdrop, wardrobe and lighting of a style; nothing for a style the studio no longer offers. */
-export function StyleFacts({ styleId }: { styleId: string }) {
-  const style = styleById(styleId);
-  if (!style) return null;
+/** Backdrop, wardrobe and lighting of a style. */
+export function StyleFacts({ style }: { style: Pick<OrderedStyle, 'backdrop' | 'wardrobe' | 'lighting'> }) {
   return (
     <dl class="facts">
       <div>

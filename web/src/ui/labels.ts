@@ -1,8 +1,11 @@
 import type { OrderStatus } from '../../../shared/orders';
-import { styleById } from '../../../shared/styles';
+import type { PhotoStatus } from '../../../shared/photos';
 
 /** What each order status reads as on screen. */
 export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
+  DRAFT: 'Draft',
+  VALIDATING: 'Checking photos',
+  NEEDS_NEW_PHOTOS: 'Needs new photos',
   SUBMITTED: 'Submitted',
   PENDING_EDITOR_CONFIRMATION: 'Awaiting confirmation',
   CONFIRMED: 'Confirmed',
@@ -13,6 +16,9 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
 
 /** What each status means for the customer, in a sentence or two. */
 export const STATUS_EXPLANATIONS: Readonly<Record<OrderStatus, string>> = {
+  DRAFT: 'Add your selfies, then submit the order to the studio.',
+  VALIDATING: 'We are checking your photos before the order goes to a studio editor. This page updates by itself.',
+  NEEDS_NEW_PHOTOS: 'The studio needs more usable photos before it can take this order.',
   SUBMITTED: 'We received your order and are passing it to a studio editor. This page updates by itself.',
   PENDING_EDITOR_CONFIRMATION: 'Nothing is charged until a studio editor confirms the order. This page updates by itself; you can also close it and come back later.',
   CONFIRMED: 'A studio editor confirmed your order. Your headshots are planned and on their way.',
@@ -21,9 +27,22 @@ export const STATUS_EXPLANATIONS: Readonly<Record<OrderStatus, string>> = {
   FAILED: 'Something went wrong on our side while preparing the order. Our team has been alerted.',
 };
 
+/** What each photo status reads as on its badge. */
+export const PHOTO_STATUS_LABELS: Readonly<Record<PhotoStatus, string>> = {
+  UPLOADING: 'Uploading',
+  VALIDATING: 'Checking',
+  ACCEPTED: 'Accepted',
+  REJECTED: 'Not usable',
+  DUPLICATE: 'Duplicate',
+};
+
+export type Tone = 'progress' | 'success' | 'danger' | 'neutral';
+
 /** Colour family of a status badge: in progress, done, or ended badly. */
-export function statusTone(status: string): 'progress' | 'success' | 'danger' | 'neutral' {
+export function statusTone(status: string): Tone {
   switch (status) {
+    case 'VALIDATING':
+    case 'UPLOADING':
     case 'SUBMITTED':
     case 'PENDING_EDITOR_CONFIRMATION':
     case 'RUNNING':
@@ -31,8 +50,11 @@ export function statusTone(status: string): 'progress' | 'success' | 'danger' | 
       return 'progress';
     case 'CONFIRMED':
     case 'SUCCEEDED':
+    case 'ACCEPTED':
       return 'success';
+    case 'NEEDS_NEW_PHOTOS':
     case 'REJECTED':
+    case 'DUPLICATE':
     case 'EXPIRED':
     case 'FAILED':
     case 'TIMED_OUT':
@@ -53,6 +75,11 @@ export function statusLabel(status: string): string {
   return STATUS_LABELS[status as OrderStatus] ?? executionLabel(status);
 }
 
-export function styleName(styleId: string): string {
-  return styleById(styleId)?.name ?? styleId;
+export function photoStatusLabel(status: PhotoStatus): string {
+  return PHOTO_STATUS_LABELS[status];
+}
+
+/** "1 credit", "12 credits". */
+export function credits(count: number): string {
+  return `${count.toLocaleString('en')} credit${count === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,56 @@
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type Orders, OrderConflictError, OrderStore } from '#functions/orders/order-store';
+import { apiHandler } from '#lib/api-handler';
+import { ddb, sfnClient } from '#lib/clients';
+import { requireEnv } from '#lib/env';
+import { ApiError } from '#lib/errors';
+import { logger, metrics, MetricUnit } from '#lib/powertools';
+import { submitOrder } from '#shared/api/photos';
+import { EDITABLE_STATUSES } from '#shared/orders';
+
+export interface SubmitOrderDeps {
+  readonly orders: Orders;
+  readonly sfn: SFNClient;
+  readonly pipelineArn: string;
+}
+
+/**
+ * POST /v1/orders/{orderId}/submit — moves the caller's draft to VALIDATING
+ * and starts the order pipeline, named after the order and the submission (an
+ * order sent back for new photos is submitted again as a new execution).
+ */
+export const submitOrderHandler = ({ orders, sfn, pipelineArn }: SubmitOrderDeps) =>
+  apiHandler(submitOrder, async ({ params, caller }) => {
+    const order = await orders.get(params.orderId);
+    if (!order || order.customerId !== caller.sub) throw new ApiError('ORDER_NOT_FOUND', 'No such order.');
+    if (!(EDITABLE_STATUSES as readonly string[]).includes(order.status)) {
+      throw new ApiError('ORDER_NOT_EDITABLE', 'This order has been sent to the studio already.');
+    }
+    if (!order.photoCount) throw new ApiError('NO_PHOTOS', 'Upload your photos before you submit the order.');
+    const { submission } = await orders.submit(params.orderId).catch((error: unknown) => {
+      if (error instanceof OrderConflictError) throw new ApiError('ORDER_NOT_EDITABLE', 'The order changed meanwhile; reload it and try again.');
+      throw error;
+    });
+    try {
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: pipelineArn,
+          name: `${params.orderId}-${submission}`,
+          input: JSON.stringify({ orderId: params.orderId, styles: order.styles, submission, check: { attempt: 0 } }),
+        }),
+      );
+      await orders
+        .setExecutionArn(params.orderId, executionArn!)
+        .catch((error: Error) => logger.error('Could not record the execution ARN', { orderId: params.orderId, error }));
+    } catch (error) {
+      logger.error('Could not start the order pipeline', { orderId: params.orderId, error: error as Error });
+      await orders
+        .transition(params.orderId, ['VALIDATING'], order.status, { detail: 'The order could not be sent; it is back as it was.' })
+        .catch((undo: Error) => logger.error('Could not put the unsent order back', { orderId: params.orderId, error: undo }));
+      throw new ApiError('ORDER_NOT_STARTED', 'The order could not be sent to the studio. Nothing was charged; please try again in a minute.');
+    }
+    metrics.addMetric('OrdersSubmitted', MetricUnit.Count, 1);
+    return { orderId: params.orderId, status: 'VALIDATING' as const };
+  });
+
+export const handler = submitOrderHandler({ orders: new OrderStore(ddb(), requireEnv('Table')), sfn: sfnClient(), pipelineArn: requireEnv('OrderPipeline') });

@@ -1,0 +1,22 @@
+import { apiHandler } from '#lib/api-handler';
+import { ddb, s3Client } from '#lib/clients';
+import { requireEnv } from '#lib/env';
+import { ApiError } from '#lib/errors';
+import { createStudio } from '#shared/api/studios';
+import { slugify } from '#shared/studios';
+import { signerFor, type StudioDeps } from './deps';
+import { StudioStore } from './studio-store';
+import { asApiError, toStudioView } from './studio-views';
+
+/** POST /v1/admin/studios — a new studio, its ID made from its name. */
+export const createStudioHandler = ({ studios, sign }: StudioDeps) =>
+  apiHandler(createStudio, async ({ body }) => {
+    const studioId = slugify(body.name);
+    if (!studioId) throw new ApiError('VALIDATION_FAILED', 'name: use at least one letter or digit, so the studio gets an ID.');
+    const studio = await studios.create(studioId, body).catch((error: unknown) => {
+      throw asApiError(error);
+    });
+    return toStudioView({ studio, styles: [] }, sign, true);
+  });
+
+export const handler = createStudioHandler({ studios: new StudioStore(ddb(), requireEnv('Table')), sign: signerFor(s3Client(), requireEnv('StudioMediaBucket')) });
