@@ -24,7 +24,7 @@ export const createPhotoUpload = defineRoute({
   status: 201,
   response: z.object({ photoId: z.string(), upload: presignedPostSchema }),
   errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_EDITABLE', 'TOO_MANY_PHOTOS'],
-  throttle: { rateLimit: 20, burstLimit: 40 },
+  throttle: { rateLimit: 10, burstLimit: 40 },
 });
 
 export const deletePhoto = defineRoute({

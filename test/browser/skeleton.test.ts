@@ -1,27 +1,18 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { DemoUser } from '../../infra/local/endpoints';
 import { demoUser, startLocalCloud, type RunningCloud } from '../support/local-cloud';
+import { CHROMIUM_ARGS, expectText, fillSignIn, mainText, PIPELINE_MS, startOrder, studioStyleIds, uploadAndSubmit, VERDICTS_MS, watchedPage } from './support';
+import { makeTestPhotos } from './test-photos';
 
 const SCREENSHOTS = resolve(__dirname, '..', '..', '.local', 'screenshots');
-/** The pipeline runs on the local cloud's real Step Functions runner: give it room. */
-const PIPELINE_MS = 30_000;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** A seeded studio of the local cloud. */
+const STUDIO = 'north-light-studio';
 
 /**
  * The web app in real headless Chromium against the local cloud: a customer
- * orders, an admin confirms in another browser context, the customer's page
+ * orders from a studio (with six selfies), an admin confirms in another browser context, the customer's page
  * follows the order to CONFIRMED without a reload. The tests in this file run
  * in order and share the orders.
  */
@@ -33,11 +24,17 @@ describe('web app on the local cloud', () => {
   let adminContext: BrowserContext;
   let adminPage: Page;
   let orderId: string;
+  let styleIds: string[];
+  let selfies: string[];
+  let photoDir: string;
   const pageErrors: string[] = [];
   const REJECTION_REASON = 'The selfies are too dark to train on; please retake them in daylight.';
 
   beforeAll(async () => {
-    cloud = await startLocalCloud();
+    photoDir = mkdtempSync(join(tmpdir(), 'skeleton-photos-'));
+    let photos;
+    [cloud, photos] = await Promise.all([startLocalCloud(), makeTestPhotos(photoDir)]);
+    selfies = photos.good.slice(0, 6);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     customerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     customerPage = await watchedPage(customerContext, pageErrors);
@@ -47,6 +44,7 @@ describe('web app on the local cloud', () => {
   afterAll(async () => {
     await browser?.close();
     await cloud?.stop();
+    if (photoDir) rmSync(photoDir, { recursive: true, force: true });
   }, 60_000);
 
   afterEach(() => {
@@ -58,6 +56,9 @@ describe('web app on the local cloud', () => {
     const customer = demoUser(cloud.endpoints, 'customer');
     await customerPage.goto(cloud.endpoints.web);
     await expect(customerPage.getByTestId('footer-api-docs').isVisible()).resolves.toBe(true);
+    // Visitors start in the public marketplace; signing in is one click away.
+    await customerPage.getByTestId('marketplace').waitFor();
+    await customerPage.getByTestId('public-signin').click();
 
     await fillSignIn(customerPage, { ...customer, password: `${customer.password}-wrong` });
 
@@ -71,34 +72,32 @@ describe('web app on the local cloud', () => {
     await fillSignIn(customerPage, customer);
 
     await expectText(customerPage, 'whoami', customer.email);
-    expect(new URL(customerPage.url()).hash).toMatch(/^(#\/)?$/);
-    await customerPage.getByTestId('new-order-form').waitFor();
-    expect(await customerPage.getByTestId('nav-home').getAttribute('aria-current')).toBe('page');
+    expect(new URL(customerPage.url()).hash).toBe('#/studios');
+    await customerPage.getByTestId('marketplace').waitFor();
+    expect(await customerPage.getByTestId('nav-studios').getAttribute('aria-current')).toBe('page');
     expect(await customerPage.getByTestId('nav-admin').count()).toBe(0);
     expect(await customerPage.getByTestId('nav-artist').count()).toBe(0);
   }, 30_000);
 
-  it('submits an order with two styles and follows it to the confirmation gate, without pipeline internals', async () => {
-    await customerPage.getByTestId('style-corporate-grey').check();
-    await customerPage.getByTestId('style-outdoor-natural').check();
-    await customerPage.getByTestId('order-note').fill('Glasses on in half of the shots, please.');
+  it('orders two styles of a studio with six selfies and follows it to the confirmation gate, without pipeline internals', async () => {
+    await customerPage.getByTestId(`studio-link-${STUDIO}`).click();
+    await customerPage.getByTestId('studio-page').waitFor();
+    styleIds = (await studioStyleIds(customerPage)).slice(0, 2);
+    orderId = await startOrder(customerPage, styleIds, 'Glasses on in half of the shots, please.');
 
-    await customerPage.getByTestId('order-submit').click();
+    await uploadAndSubmit(customerPage, selfies);
 
-    await customerPage.waitForURL(/#\/orders\/[0-9a-f-]{36}$/);
-    orderId = customerPage.url().split('/').pop()!;
     await customerPage.locator('[data-testid=order-status][data-status=PENDING_EDITOR_CONFIRMATION]').waitFor({ timeout: PIPELINE_MS });
     expect(await stepState(customerPage, 'PENDING_EDITOR_CONFIRMATION')).toBe('current');
     expect(await stepState(customerPage, 'CONFIRMED')).toBe('upcoming');
-    await customerPage.getByTestId('plan-corporate-grey').waitFor();
-    await customerPage.getByTestId('plan-outdoor-natural').waitFor();
+    for (const id of styleIds) await customerPage.getByTestId(`plan-${id}`).waitFor();
     await customerPage.getByTestId('order-submitted-notice').waitFor();
     expect(await customerPage.getByTestId('order-live').count()).toBe(1);
     // The execution, prompts and batch counts are for admins.
     expect(await customerPage.getByTestId('order-execution').count()).toBe(0);
     const text = await mainText(customerPage);
     expect(text).not.toMatch(/Generation prompt|batches|Pipeline|Execution/i);
-  }, 60_000);
+  }, VERDICTS_MS + 60_000);
 
   it('keeps the admin queue from the customer, in the page and in the API', async () => {
     const apiStatus = await customerPage.evaluate(async () => {
@@ -154,11 +153,10 @@ describe('web app on the local cloud', () => {
   }, 60_000);
 
   it('shows a rejected order as rejected, with the editor’s reason once', async () => {
-    await customerPage.goto(`${cloud.endpoints.web}/#/`);
-    await customerPage.getByTestId('style-studio-black').check();
-    await customerPage.getByTestId('order-submit').click();
-    await customerPage.waitForURL(/#\/orders\/[0-9a-f-]{36}$/);
-    const rejectedId = customerPage.url().split('/').pop()!;
+    await customerPage.goto(`${cloud.endpoints.web}/#/studios/${STUDIO}`);
+    await customerPage.getByTestId('studio-page').waitFor();
+    const rejectedId = await startOrder(customerPage, styleIds.slice(1));
+    await uploadAndSubmit(customerPage, selfies);
     await customerPage.locator('[data-testid=order-status][data-status=PENDING_EDITOR_CONFIRMATION]').waitFor({ timeout: PIPELINE_MS });
 
     await adminPage.goto(`${cloud.endpoints.web}/#/admin`);
@@ -184,7 +182,7 @@ describe('web app on the local cloud', () => {
     await customerPage.screenshot({ path: join(SCREENSHOTS, 'order-rejected-390.png'), fullPage: true });
     await customerPage.setViewportSize({ width: 1280, height: 900 });
     await adminContext.close();
-  }, 90_000);
+  }, VERDICTS_MS + 90_000);
 
   it('lands the artist on their review queue', async () => {
     const artistContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -209,7 +207,7 @@ describe('web app on the local cloud', () => {
     await visitor.waitForURL(/#\/docs$/);
     await visitor.locator('[data-testid=api-docs][data-state=loaded]').waitFor();
     // Every domain's tag, and the operations of the route table with who may call them.
-    for (const tag of ['orders', 'admin', 'accounts', 'platform']) await visitor.getByTestId(`api-tag-${tag}`).waitFor();
+    for (const tag of ['studios', 'orders', 'photos', 'admin', 'accounts', 'platform']) await visitor.getByTestId(`api-tag-${tag}`).waitFor();
     await expectText(visitor, 'api-tag-admin', /\/v1\/admin\/orders\/\{orderId\}\/decision/);
     await expectText(visitor, 'api-tag-admin', /ORDER_NOT_WAITING/);
     await expectText(visitor, 'api-tag-platform', /\/v1\/health/);
@@ -234,6 +232,8 @@ describe('web app on the local cloud', () => {
   }, 30_000);
 
   it('lists the order under My orders, moves the focus to the page heading, and signs the customer out', async () => {
+    await customerPage.goto(`${cloud.endpoints.web}/#/studios`);
+    await customerPage.getByTestId('marketplace').waitFor();
     await customerPage.getByTestId('nav-home').click();
     await customerPage.locator(`[data-testid=order-row-${orderId}] [data-status=CONFIRMED]`).waitFor();
     expect(await customerPage.evaluate(() => document.activeElement?.tagName)).toBe('H1');
@@ -244,43 +244,6 @@ describe('web app on the local cloud', () => {
     expect(await customerPage.evaluate(() => sessionStorage.length)).toBe(0);
   }, 30_000);
 });
-
-async function watchedPage(context: BrowserContext, errors: string[]): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => errors.push(error.message));
-  // The local web server sends the production Content-Security-Policy; a violation is a failure.
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
-  });
-  return page;
-}
-
-async function fillSignIn(page: Page, user: Pick<DemoUser, 'email' | 'password'>): Promise<void> {
-  await page.getByTestId('signin-email').fill(user.email);
-  await page.getByTestId('signin-password').fill(user.password);
-  await page.getByTestId('signin-submit').click();
-}
-
-/** Waits until the element's text matches, then returns it (failing with the text it last had). */
-async function expectText(page: Page, testid: string, expected: string | RegExp): Promise<string> {
-  const locator = page.getByTestId(testid);
-  const matches = (text: string) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
-  const deadline = Date.now() + 15_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    if (await locator.isVisible()) {
-      text = (await locator.textContent()) ?? '';
-      if (matches(text)) return text;
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`[data-testid=${testid}] never showed ${String(expected)}; last text: "${text}"`);
-}
-
-/** The visible text of the page's main region. */
-function mainText(page: Page): Promise<string> {
-  return page.locator('main').innerText();
-}
 
 function stepState(page: Page, status: string): Promise<string | null> {
   return page.getByTestId(`timeline-step-${status}`).getAttribute('data-state');

@@ -34,12 +34,12 @@ describe('AppFunction', () => {
   it('fails synthesis when a granted resource was never bound (its owner was not built before)', () => {
     // Prepare: the index has the table and buckets, not the order pipeline.
     const { app, stack, index } = stackWithResources();
-    const fn = new AppFunction(stack, 'CreateOrder', { spec: functionById('CreateOrder') });
+    const fn = new AppFunction(stack, 'SubmitOrder', { spec: functionById('SubmitOrder') });
     // Act
     const unbound = fn.bind(index);
     // Assess
     expect(unbound).toEqual(['OrderPipeline']);
-    expect(() => app.synth()).toThrow(/CreateOrder is granted "OrderPipeline", which was never bound/);
+    expect(() => app.synth()).toThrow(/SubmitOrder is granted "OrderPipeline", which was never bound/);
   });
 
   it('sets the variable of each bound grant, and needs nothing else', () => {

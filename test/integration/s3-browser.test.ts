@@ -371,9 +371,13 @@ describe('the local S3 for browsers: presigned POST and GET, CORS, Object Create
     expect(delivered.some((d) => d.event.detail.object.key.startsWith('manifests/'))).toBe(false);
   });
 
-  it("passes the cloud's own key through, as tools use it", async () => {
+  it("passes the cloud's own key through, as tools use it, form uploads included", async () => {
     const tools = new S3Client({ region: REGION, endpoint: runtime.proxies.s3, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
     const { Contents = [] } = await tools.send(new ListObjectsV2Command({ Bucket: UPLOADS, Prefix: 'originals/order-1/' }));
     expect(Contents.map((o) => o.Key)).toContain('originals/order-1/selfie.jpg');
+    const { url, fields } = await createPresignedPost(tools, { Bucket: UPLOADS, Key: 'originals/tools/seed.jpg', Fields: { 'Content-Type': 'image/jpeg' } });
+    expect((await post(url, fields, photo)).status).toBe(204);
+    const event = await eventually(async () => delivered.find((d) => d.event.detail.object.key === 'originals/tools/seed.jpg'), 5000, 'the event of the tools upload');
+    expect(event.event.detail.reason).toBe('POST Object');
   });
 });

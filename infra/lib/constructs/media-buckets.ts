@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { STATE_MACHINES } from '../../catalogue';
@@ -110,6 +110,15 @@ export class MediaBuckets extends Construct {
         ABORT_INCOMPLETE_UPLOADS,
       ],
     });
+
+    // eventBridgeEnabled is written by aws-cdk-lib's BucketNotifications handler, a singleton per stack.
+    const notifications = Stack.of(this).node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (notifications) {
+      Validations.of(notifications).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "aws-cdk-lib's BucketNotifications handler runs with AWSLambdaBasicExecutionRole for its own logs; it only turns on EventBridge delivery of the uploads bucket.",
+      });
+    }
 
     this.studioMedia = privateBucket(this, 'StudioMedia', {
       removalPolicy,

@@ -128,8 +128,12 @@ async function postObject(request: FrontRequest, options: S3FrontOptions, ctx: S
     fields.push([name, typeof value === 'string' ? value : await value.text()]);
   }
   const signer = fields.find(([name]) => name.toLowerCase() === 'x-amz-credential')?.[1].split('/')[0];
-  // The cloud's own key reaches s3rver as it is.
-  if (signer && ctx.trusted.has(signer)) return { kind: 'forward', url: request.url, headers: request.headers, body: request.body };
+  // The cloud's own key reaches s3rver as it is (announced all the same, so its event says "POST Object").
+  if (signer && ctx.trusted.has(signer)) {
+    const key = fields.find(([name]) => name.toLowerCase() === 'key')?.[1];
+    const settled = key !== undefined ? options.postObjects?.announce(bucket, key) : undefined;
+    return { kind: 'forward', url: request.url, headers: request.headers, body: request.body, settled };
+  }
 
   const bytes = file === undefined ? undefined : typeof file === 'string' ? Buffer.from(file, 'utf8') : Buffer.from(await file.arrayBuffer());
   const filename = file !== undefined && typeof file !== 'string' ? file.name : undefined;

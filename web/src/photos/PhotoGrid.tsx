@@ -30,7 +30,7 @@ export function PhotoGrid({ photos, showFaces = false, verdicts = true, testid }
           <figure>
             <div class="photo-frame">
               {photo.url ? (
-                <img src={photo.url} alt={`${photo.fileName}${verdicts ? `, ${ROW_STATUS_LABELS[photo.status].toLowerCase()}` : ''}`} loading="lazy" decoding="async" />
+                <img src={photo.url} alt={`${photo.fileName}${verdicts ? `, ${ROW_STATUS_LABELS[photo.status].toLowerCase()}` : ''}`} decoding="async" />
               ) : (
                 <span class="photo-placeholder" role="img" aria-label={`${photo.fileName}: no preview`}>
                   {/\.hei[cf]$/i.test(photo.fileName) ? 'HEIC' : 'No preview'}

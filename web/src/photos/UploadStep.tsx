@@ -45,6 +45,7 @@ export function UploadStep({ order, refresh, onContinue }: UploadStepProps) {
   const rows = photoRows(photos, locals);
   const accepted = acceptedCount(photos);
   const busy = locals.some((l) => l.phase === 'checking' || l.phase === 'waiting' || l.phase === 'uploading');
+  const checking = rows.some((row) => row.status === 'VALIDATING' || row.status === 'UPLOADING');
 
   const update = (key: string, change: Partial<LocalPhoto>) => setLocals((current) => current.map((l) => (l.key === key ? { ...l, ...change } : l)));
   const drop = (key: string) => {
@@ -259,10 +260,18 @@ export function UploadStep({ order, refresh, onContinue }: UploadStepProps) {
 
       <div class="upload-status">
         <p class={`accepted-count${accepted >= MIN_ACCEPTED_PHOTOS ? ' accepted-count-done' : ''}`} data-testid="accepted-count" data-accepted={accepted}>
-          <strong>
-            {accepted} of {MIN_ACCEPTED_PHOTOS}
-          </strong>{' '}
-          accepted{accepted >= MIN_ACCEPTED_PHOTOS ? ' — enough to continue' : ` — ${needed} more needed`}
+          {accepted >= MIN_ACCEPTED_PHOTOS ? (
+            <>
+              <strong>{accepted} accepted</strong> — enough to continue
+            </>
+          ) : (
+            <>
+              <strong>
+                {accepted} of {MIN_ACCEPTED_PHOTOS}
+              </strong>{' '}
+              accepted — {needed} more needed
+            </>
+          )}
         </p>
         <progress class="accepted-meter" max={MIN_ACCEPTED_PHOTOS} value={Math.min(accepted, MIN_ACCEPTED_PHOTOS)} aria-label="Accepted photos" />
       </div>
@@ -297,7 +306,9 @@ export function UploadStep({ order, refresh, onContinue }: UploadStepProps) {
             ? `You can continue once ${MIN_ACCEPTED_PHOTOS} photos are accepted.`
             : busy
               ? 'Waiting for the uploads to finish…'
-              : 'Photos still being checked are kept; the studio waits for them.'}
+              : checking
+                ? 'Photos still being checked are kept; the studio waits for their verdict.'
+                : 'Next: look over your order and submit it.'}
         </p>
       </div>
     </section>

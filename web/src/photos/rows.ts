@@ -75,51 +75,47 @@ export function isPhotoPending(photo: Pick<PhotoView, 'status' | 'createdAt'>, n
 }
 
 /**
- * The rows of the upload step: the server's photos, oldest first, each joined
- * with the local photo that carries its ID; then the local photos the server
- * does not know (being checked, refused, waiting, failed, or just granted).
+ * The rows of the upload step, in a stable order: the server's photos that
+ * this tab did not send (an earlier visit), oldest first; then the photos
+ * picked in this tab in the order they were picked, each joined with the
+ * server's record once it has one (its verdict).
  */
 export function photoRows(photos: readonly PhotoView[], locals: readonly LocalPhoto[]): PhotoRow[] {
-  const byPhotoId = new Map(locals.filter((l) => l.photoId).map((l) => [l.photoId!, l]));
-  const rows: PhotoRow[] = [...photos]
+  const byId = new Map(photos.map((photo) => [photo.photoId, photo]));
+  const sentHere = new Set(locals.map((l) => l.photoId).filter((id): id is string => Boolean(id)));
+  const earlier: PhotoRow[] = [...photos]
+    .filter((photo) => !sentHere.has(photo.photoId))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-    .map((photo) => {
-      const local = byPhotoId.get(photo.photoId);
-      byPhotoId.delete(photo.photoId);
-      const localPhase = local && local.phase !== 'sent' ? local.phase : undefined;
-      // Sent from this tab while the server still says UPLOADING: the bytes are there, the check is next.
-      const status: RowStatus = localPhase ?? (local?.phase === 'sent' && photo.status === 'UPLOADING' ? 'VALIDATING' : photo.status);
-      return {
-        key: local?.key ?? photo.photoId,
-        name: photo.fileName,
-        status,
-        progress: status === 'uploading' ? local?.progress : undefined,
-        message: localPhase ? local?.message : photo.reason,
-        note: local?.note,
-        thumbnailUrl: photo.url ?? local?.previewUrl,
-        heic: isHeic(local, photo.fileName),
-        photoId: photo.photoId,
-        local,
-        photo,
-      };
-    });
-  const shown = new Set(rows.map((row) => row.local?.key));
-  for (const local of locals) {
-    if (shown.has(local.key)) continue;
-    rows.push({
+    .map((photo) => ({
+      key: photo.photoId,
+      name: photo.fileName,
+      status: photo.status,
+      message: photo.reason,
+      thumbnailUrl: photo.url,
+      heic: isHeic(undefined, photo.fileName),
+      photoId: photo.photoId,
+      photo,
+    }));
+  const picked = locals.map((local): PhotoRow => {
+    const photo = local.photoId ? byId.get(local.photoId) : undefined;
+    const localPhase = local.phase !== 'sent' || !photo ? local.phase : undefined;
+    // Sent from this tab while the server still says UPLOADING (or has not been read since): the bytes are there, the check is next.
+    const status: RowStatus = localPhase === 'sent' ? 'VALIDATING' : (localPhase ?? (photo!.status === 'UPLOADING' ? 'VALIDATING' : photo!.status));
+    return {
       key: local.key,
-      name: local.name,
-      status: local.phase === 'sent' ? 'VALIDATING' : local.phase,
-      progress: local.phase === 'uploading' ? local.progress : undefined,
-      message: local.message,
+      name: photo?.fileName ?? local.name,
+      status,
+      progress: status === 'uploading' ? local.progress : undefined,
+      message: localPhase ? local.message : photo?.reason,
       note: local.note,
-      thumbnailUrl: local.previewUrl,
+      thumbnailUrl: photo?.url ?? local.previewUrl,
       heic: isHeic(local, local.name),
       photoId: local.photoId,
       local,
-    });
-  }
-  return rows;
+      photo,
+    };
+  });
+  return [...earlier, ...picked];
 }
 
 /** Photos the server accepted. */
