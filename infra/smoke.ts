@@ -1,7 +1,9 @@
 /**
  * Smoke test of a running stage: drives one order through the public API,
  * exactly as the web app does (the same typed client, the same Cognito sign-in),
- * from the health check to a confirmed order whose pipeline succeeded.
+ * from the health check through the marketplace, six selfies uploaded straight to
+ * S3 and checked there, to a confirmed order whose pipeline succeeded. The selfies
+ * are real face photos made offline from face-api's demo pictures.
  *
  *   npm run smoke -- --stage dev                  a deployed stage (endpoints from its stack outputs)
  *   npm run smoke -- --local                      the local cloud (.local/endpoints.json)
@@ -18,7 +20,10 @@ import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { AdminAddUserToGroupCommand, AdminDeleteUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createConfirmedUser } from './cognito-users';
-import { STYLE_IDS } from '../shared/styles';
+import { join } from 'node:path';
+import { createPhotoUpload, submitOrder } from '../shared/api/photos';
+import { getStudio, listStudios } from '../shared/api/studios';
+import { sampleFaces } from './sample-faces';
 import { ApiClient } from '../web/src/api/client';
 import type { LocalEndpoints } from './local/endpoints';
 
@@ -88,7 +93,39 @@ export async function smoke(target: SmokeTarget, options: SmokeOptions): Promise
   const customer = await step('the customer signs in', () => signIn(target.customer));
   const admin = await step('the admin signs in', () => signIn(target.admin));
 
-  const order = await step('the customer places an order', () => customer.createOrder({ styles: [STYLE_IDS[0]], note: 'smoke test' }));
+  const studio = await step('the marketplace lists a studio with a style', async () => {
+    const { studios } = await anonymous.call(listStudios, { query: {} });
+    const found = studios.find((s) => s.styleCount > 0);
+    if (!found) throw new Error('no studio has a style yet');
+    return anonymous.call(getStudio, { params: { studioId: found.studioId } });
+  });
+  const order = await step('the customer starts an order', () =>
+    customer.createOrder({ studioId: studio.studioId, styleIds: [studio.styles[0]!.styleId], note: 'smoke test' }),
+  );
+  await step('six selfies are uploaded straight to S3', async () => {
+    const faces = (await sampleFaces(join(resolve(__dirname, '..'), '.local', 'cache', 'sample-faces'))).slice(0, 6);
+    for (const face of faces) {
+      const { upload } = await customer.call(createPhotoUpload, {
+        params: { orderId: order.orderId },
+        body: { fileName: `${face.name}.jpg`, contentType: 'image/jpeg', size: face.jpeg.length },
+      });
+      const form = new FormData();
+      for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+      form.append('file', new Blob([new Uint8Array(face.jpeg)], { type: 'image/jpeg' }), `${face.name}.jpg`);
+      const posted = await fetch(upload.url, { method: 'POST', body: form });
+      if (posted.status >= 300) throw new Error(`S3 answered ${posted.status}: ${await posted.text()}`);
+    }
+  });
+  await step('every selfie is checked and accepted', () =>
+    poll(async () => {
+      const current = await customer.getOrder(order.orderId);
+      const photos = current.photos ?? [];
+      const refused = photos.find((p) => p.status === 'REJECTED' || p.status === 'DUPLICATE');
+      if (refused) throw new Error(`${refused.fileName} was refused: ${refused.reason}`);
+      return photos.length === 6 && photos.every((p) => p.status === 'ACCEPTED') ? current : undefined;
+    }, timeoutMs),
+  );
+  await step('the customer submits the order', () => customer.call(submitOrder, { params: { orderId: order.orderId } }));
   const waitFor = (status: string, execution?: string) =>
     poll(async () => {
       const current = await customer.getOrder(order.orderId);
@@ -99,7 +136,7 @@ export async function smoke(target: SmokeTarget, options: SmokeOptions): Promise
     }, timeoutMs).then(async (current) =>
       execution ? poll(async () => ((await admin.getOrder(order.orderId)).execution?.status === execution ? current : undefined), timeoutMs) : current,
     );
-  await step('the pipeline plans the styles and waits at the confirmation gate', () => waitFor('PENDING_EDITOR_CONFIRMATION'));
+  await step('the pipeline checks the photos, plans the styles and waits at the confirmation gate', () => waitFor('PENDING_EDITOR_CONFIRMATION'));
   await step('the admin finds it in the confirmation queue', async () => {
     const queue = await admin.orderQueue('PENDING_EDITOR_CONFIRMATION', { limit: 100 });
     if (!queue.orders.some((o) => o.orderId === order.orderId)) throw new Error('the order is not on the first page of the queue');

@@ -408,8 +408,8 @@ function toRecord(item: Record<string, unknown>): OrderRecord {
   return rest as unknown as OrderRecord;
 }
 
-/** The customer- and admin-facing view of a stored order: never the task token. */
+/** The customer- and admin-facing view of a stored order: none of the backend-only attributes (the task token above all). */
 export function toView(record: OrderRecord): OrderView {
-  const { taskToken, executionArn, decidedBy, ...view } = record;
+  const { taskToken, executionArn, decidedBy, submissions, ...view } = record;
   return view;
 }

@@ -22,7 +22,9 @@ export const deletePhotoHandler = ({ photos, s3, uploadsBucket }: DeletePhotoDep
   apiHandler(deletePhoto, async ({ params, caller }) => {
     if ((await photos.orderOwner(params.orderId)) !== caller.sub) throw new ApiError('ORDER_NOT_FOUND', 'No such order.');
     const { photoCount } = await photos.delete(params.orderId, params.photoId).catch((error: unknown) => {
-      if (error instanceof PhotoConflictError) throw new ApiError(error.reason === 'PHOTO_NOT_FOUND' ? 'PHOTO_NOT_FOUND' : 'ORDER_NOT_EDITABLE', error.message);
+      if (error instanceof PhotoConflictError) {
+        throw new ApiError(error.reason === 'PHOTO_NOT_FOUND' || error.reason === 'ORDER_NOT_FOUND' ? error.reason : 'ORDER_NOT_EDITABLE', error.message);
+      }
       throw error;
     });
     const keys = photoKeys(caller.sub, params.orderId, params.photoId);

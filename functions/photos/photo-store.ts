@@ -6,7 +6,7 @@ import { type FaceBox, MAX_PHOTOS_PER_ORDER, type PhotoStatus, type PhotoView } 
 /** Why a photo could not be added to or removed from an order. */
 export class PhotoConflictError extends Error {
   constructor(
-    readonly reason: 'ORDER_NOT_EDITABLE' | 'TOO_MANY_PHOTOS' | 'PHOTO_NOT_FOUND',
+    readonly reason: 'ORDER_NOT_FOUND' | 'ORDER_NOT_EDITABLE' | 'TOO_MANY_PHOTOS' | 'PHOTO_NOT_FOUND',
     message: string,
   ) {
     super(message);
@@ -96,7 +96,7 @@ export class PhotoStore {
         }),
       );
     } catch (error) {
-      if (conditionFailed(error, 0)) throw await this.whyNotEditable(photo.orderId);
+      if (conditionFailed(error, 0)) throw await this.whyNotEditable(photo.orderId, photo.customerId);
       throw error;
     }
     return record;
@@ -147,7 +147,8 @@ export class PhotoStore {
       if (conditionFailed(error, 0)) throw await this.whyNotEditable(orderId);
       throw error;
     }
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ProjectionExpression: 'photoCount' }));
+    // Consistent: an eventually consistent read may still see the count before this delete.
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ProjectionExpression: 'photoCount', ConsistentRead: true }));
     return { photo, photoCount: Number(Item?.photoCount ?? 0) };
   }
 
@@ -183,7 +184,10 @@ export class PhotoStore {
     const fields: Record<string, unknown> = { ...verdict, updatedAt: new Date().toISOString() };
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
-    const sets = Object.entries(fields).map(([name, value], i) => {
+    // An absent field (a refusal before any hash) is left out, never written as an undefined value.
+    const sets = Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value], i) => {
       names[`#f${i}`] = name;
       values[`:f${i}`] = value;
       return `#f${i} = :f${i}`;
@@ -214,10 +218,15 @@ export class PhotoStore {
     return Item?.customerId as string | undefined;
   }
 
-  /** The precise reason a change to an order's photos was refused, read after the refusal. */
-  private async whyNotEditable(orderId: string): Promise<PhotoConflictError> {
+  /**
+   * The precise reason a change to an order's photos was refused, read after the
+   * refusal. With `customerId`, an order of another customer is ORDER_NOT_FOUND
+   * whatever its state, so nothing about it (not even that it is full) shows.
+   */
+  private async whyNotEditable(orderId: string, customerId?: string): Promise<PhotoConflictError> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ConsistentRead: true }));
-    if (Item && (EDITABLE_STATUSES as readonly string[]).includes(String(Item.status)) && Number(Item.photoCount ?? 0) >= this.maxPhotos) {
+    if (!Item || (customerId !== undefined && Item.customerId !== customerId)) return new PhotoConflictError('ORDER_NOT_FOUND', 'No such order.');
+    if ((EDITABLE_STATUSES as readonly string[]).includes(String(Item.status)) && Number(Item.photoCount ?? 0) >= this.maxPhotos) {
       return new PhotoConflictError('TOO_MANY_PHOTOS', `An order holds at most ${this.maxPhotos} photos. Remove one before adding another.`);
     }
     return new PhotoConflictError('ORDER_NOT_EDITABLE', 'This order has been sent to the studio; its photos can no longer change.');

@@ -45,7 +45,8 @@ export const submitOrderHandler = ({ orders, sfn, pipelineArn }: SubmitOrderDeps
     } catch (error) {
       logger.error('Could not start the order pipeline', { orderId: params.orderId, error: error as Error });
       await orders
-        .transition(params.orderId, ['VALIDATING'], order.status, { detail: 'The order could not be sent; it is back as it was.' })
+        // Back as it was, with what it still lacked (submitting cleared it).
+        .transition(params.orderId, ['VALIDATING'], order.status, { detail: 'The order could not be sent; it is back as it was.', missing: order.missing })
         .catch((undo: Error) => logger.error('Could not put the unsent order back', { orderId: params.orderId, error: undo }));
       throw new ApiError('ORDER_NOT_STARTED', 'The order could not be sent to the studio. Nothing was charged; please try again in a minute.');
     }

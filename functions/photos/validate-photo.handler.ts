@@ -69,7 +69,7 @@ export const validatePhotoHandler = ({ photos, s3, uploadsBucket, analyzer }: Va
         s3.send(new PutObjectCommand({ Bucket: uploadsBucket, Key: keys.photo, Body: check.photo, ContentType: 'image/jpeg' })),
         s3.send(new PutObjectCommand({ Bucket: uploadsBucket, Key: keys.crop, Body: check.crop, ContentType: 'image/jpeg' })),
       ]);
-      await photos.settle(orderId, photoId, {
+      const settled = await photos.settle(orderId, photoId, {
         status: 'ACCEPTED',
         photoKey: keys.photo,
         cropKey: keys.crop,
@@ -78,6 +78,12 @@ export const validatePhotoHandler = ({ photos, s3, uploadsBucket, analyzer }: Va
         height: check.height,
         face: check.face,
       });
+      // Removed while it was being checked (its files were deleted before these were written): keep no copy of the face.
+      if (!settled && (await photos.get(orderId, photoId))?.photoKey !== keys.photo) {
+        await Promise.all([keys.photo, keys.crop].map((Key) => s3.send(new DeleteObjectCommand({ Bucket: uploadsBucket, Key }))));
+        await remove();
+        return { outcome: 'IGNORED' };
+      }
     } else {
       await photos.settle(orderId, photoId, { status: check.status, code: check.code, reason: check.reason, hash: check.hash });
     }

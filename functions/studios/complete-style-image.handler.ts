@@ -7,7 +7,7 @@ import { ApiError } from '#lib/errors';
 import { completeStyleImage } from '#shared/api/studios';
 import { STYLE_IMAGE_KINDS, type StyleImageKind } from '#shared/studios';
 import { signerFor } from './deps';
-import { styleImageKey, StudioStore, type Studios } from './studio-store';
+import { StudioConflictError, styleImageKey, StudioStore, type Studios } from './studio-store';
 import { asApiError, toStudioView } from './studio-views';
 
 export interface CompleteStyleImageDeps {
@@ -44,10 +44,12 @@ export const completeStyleImageHandler = ({ studios, s3, bucket }: CompleteStyle
     }
     try {
       await studios.addImage(params.studioId, params.styleId, { imageId: params.imageId, kind, key });
-      return toStudioView((await studios.get(params.studioId))!, signerFor(s3, bucket), true);
     } catch (error) {
+      // Refused (the style is full or gone): nothing will ever point at the file, so it goes.
+      if (error instanceof StudioConflictError) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
       throw asApiError(error);
     }
+    return toStudioView((await studios.get(params.studioId))!, signerFor(s3, bucket), true);
   });
 
 export const handler = completeStyleImageHandler({ studios: new StudioStore(ddb(), requireEnv('Table')), s3: s3Client(), bucket: requireEnv('StudioMediaBucket') });

@@ -512,6 +512,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       outDir: webDir,
       port: ports.web,
       config: { apiUrl: url(ports.api), region: REGION, cognitoEndpoint: `${url(ports.cognito)}/`, userPoolClientId: pool.clientId },
+      s3Url: url(ports.s3),
       log,
     });
     stops.push(() => close(webServer));

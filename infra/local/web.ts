@@ -21,6 +21,8 @@ export interface WebOptions {
   readonly outDir: string;
   readonly port: number;
   readonly config: WebConfig;
+  /** The S3 front browsers upload to and read signed links from, as the site's CSP allows the buckets on AWS. */
+  readonly s3Url: string;
   readonly log: (line: string) => void;
 }
 
@@ -30,7 +32,8 @@ export async function serveWeb(options: WebOptions): Promise<Server> {
   // The headers the CloudFront response headers policy adds (HSTS aside: this site is plain http).
   const SECURITY_HEADERS = {
     'content-security-policy': contentSecurityPolicy({
-      connectSources: [options.config.apiUrl, options.config.cognitoEndpoint.replace(/\/$/, '')],
+      connectSources: [options.config.apiUrl, options.config.cognitoEndpoint.replace(/\/$/, ''), options.s3Url],
+      imageSources: [options.s3Url],
       upgradeInsecureRequests: false,
     }),
     'x-content-type-options': 'nosniff',

@@ -71,13 +71,14 @@ describe('web app on the local cloud', () => {
 
     await fillSignIn(customerPage, customer);
 
-    await expectText(customerPage, 'whoami', customer.email);
+    // The first signed-in call wakes the account function's sandbox on a freshly started cloud.
+    await expectText(customerPage, 'whoami', customer.email, 60_000);
     expect(new URL(customerPage.url()).hash).toBe('#/studios');
     await customerPage.getByTestId('marketplace').waitFor();
     expect(await customerPage.getByTestId('nav-studios').getAttribute('aria-current')).toBe('page');
     expect(await customerPage.getByTestId('nav-admin').count()).toBe(0);
     expect(await customerPage.getByTestId('nav-artist').count()).toBe(0);
-  }, 30_000);
+  }, 90_000);
 
   it('orders two styles of a studio with six selfies and follows it to the confirmation gate, without pipeline internals', async () => {
     await customerPage.getByTestId(`studio-link-${STUDIO}`).click();
@@ -123,7 +124,7 @@ describe('web app on the local cloud', () => {
   it('lands the admin on the queue and lets them confirm the order', async () => {
     adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     adminPage = await watchedPage(adminContext, pageErrors);
-    await adminPage.goto(cloud.endpoints.web);
+    await adminPage.goto(`${cloud.endpoints.web}/#/`);
     await fillSignIn(adminPage, demoUser(cloud.endpoints, 'admin'));
     await expectText(adminPage, 'whoami', 'admins');
 
@@ -187,7 +188,7 @@ describe('web app on the local cloud', () => {
   it('lands the artist on their review queue', async () => {
     const artistContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const artist = await watchedPage(artistContext, pageErrors);
-    await artist.goto(cloud.endpoints.web);
+    await artist.goto(`${cloud.endpoints.web}/#/`);
     await fillSignIn(artist, demoUser(cloud.endpoints, 'artist'));
 
     await artist.waitForURL(/#\/artist$/);

@@ -3,14 +3,16 @@ import { InvalidToken, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client
 import { execFileSync } from 'node:child_process';
 import type { OrderView } from '../../shared/orders';
 import { demoUser, eventually, signIn, startLocalCloud, type RunningCloud } from '../support/local-cloud';
+import { CustomerApi } from '../support/order-flow';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 describe('walking skeleton on the local cloud', () => {
   let cloud: RunningCloud;
   let customer: string;
   let admin: string;
   let s3: S3Client;
+  let shopper: CustomerApi;
 
   const call = async (token: string | undefined, method: string, path: string, body?: unknown, contentType = 'application/json') => {
     const res = await fetch(`${cloud.endpoints.api}${path}`, {
@@ -38,6 +40,7 @@ describe('walking skeleton on the local cloud', () => {
     cloud = await startLocalCloud({ keepData: true });
     customer = await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'customer'));
     admin = await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'admin'));
+    shopper = new CustomerApi(cloud.endpoints.api, customer);
     s3 = new S3Client({
       region: cloud.endpoints.region,
       endpoint: cloud.endpoints.s3,
@@ -102,27 +105,27 @@ describe('walking skeleton on the local cloud', () => {
   });
 
   describe('bad input', () => {
-    it('rejects an unknown style with a 400 that lists the choices, writing nothing', async () => {
+    it('rejects a style its studio does not offer with a 400 that lists the choices, writing nothing', async () => {
       const before = await uploadsKeys();
       const ordersBefore = (await call(customer, 'GET', '/v1/orders')).body.orders as unknown[];
 
-      const res = await call(customer, 'POST', '/v1/orders', { styles: ['moon-base'] });
+      const res = await call(customer, 'POST', '/v1/orders', { studioId: 'north-light-studio', styleIds: ['moon-base'] });
 
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.code).toBe('UNKNOWN_STYLE');
       expect(res.body.message).toContain('Choose from: corporate-grey');
       expect(await uploadsKeys()).toEqual(before);
       expect((await call(customer, 'GET', '/v1/orders')).body.orders).toHaveLength(ordersBefore.length);
     });
 
     it('rejects a body that is not JSON with 400 and a non-JSON content type with 415', async () => {
-      expect((await call(customer, 'POST', '/v1/orders', '{"styles": [', 'application/json')).body.code).toBe('INVALID_JSON');
+      expect((await call(customer, 'POST', '/v1/orders', '{"styleIds": [', 'application/json')).body.code).toBe('INVALID_JSON');
       expect((await call(customer, 'POST', '/v1/orders', 'styles=corporate-grey', 'text/plain')).status).toBe(415);
     });
 
     it('refuses a note with control characters, writing nothing', async () => {
       const before = await uploadsKeys();
-      const res = await call(customer, 'POST', '/v1/orders', { styles: ['warm-office'], note: 'for \u202Eevil' });
+      const res = await call(customer, 'POST', '/v1/orders', { studioId: 'north-light-studio', styleIds: ['bright-office'], note: 'for \u202Eevil' });
       expect(res).toEqual({ status: 400, body: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/control characters/) } });
       expect(await uploadsKeys()).toEqual(before);
     });
@@ -138,9 +141,7 @@ describe('walking skeleton on the local cloud', () => {
     });
 
     it('rejects a rejection without a reason and leaves the order waiting', async () => {
-      const created = await call(customer, 'POST', '/v1/orders', { styles: ['warm-office'] });
-      const orderId = created.body.orderId as string;
-      await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
+      const { orderId } = await shopper.orderAtGate(['bright-office']);
 
       const res = await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'reject' });
 
@@ -153,18 +154,16 @@ describe('walking skeleton on the local cloud', () => {
   describe('an order through the confirmation gate', () => {
     let orderId: string;
 
-    it('stores the order, its manifest, plans every style in the Map and waits for an admin', async () => {
-      const created = await call(customer, 'POST', '/v1/orders', { styles: ['corporate-grey', 'studio-black'], note: 'for LinkedIn' });
-      expect(created.status).toBe(201);
-      orderId = created.body.orderId as string;
-      expect(created.body).not.toHaveProperty('taskToken');
+    it('stores the order, its training manifest, plans every style in the Map and waits for an admin', async () => {
+      ({ orderId } = await shopper.orderAtGate(['corporate-grey', 'boardroom-blue'], 'for LinkedIn'));
 
       const order = await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
 
+      expect(order).not.toHaveProperty('taskToken');
       expect(order.execution?.status).toBe('RUNNING');
-      expect(order.plans?.map((p) => p.styleId)).toEqual(['corporate-grey', 'studio-black']);
+      expect(order.plans?.map((p) => p.styleId)).toEqual(['corporate-grey', 'boardroom-blue']);
       expect(order.plans?.every((p) => p.batches === 2)).toBe(true);
-      expect(await uploadsKeys()).toContain(`orders/${orderId}/request.json`);
+      expect(await uploadsKeys()).toContain(`orders/${orderId}/training.json`);
     });
 
     it('lists the order in the admin queue', async () => {
@@ -202,7 +201,7 @@ describe('walking skeleton on the local cloud', () => {
       const order = await waitForExecution(orderId, 'SUCCEEDED');
 
       expect(order.status).toBe('CONFIRMED');
-      expect(order.timeline.map((t) => t.status)).toEqual(['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED']);
+      expect(order.timeline.map((t) => t.status)).toEqual(['DRAFT', 'VALIDATING', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED']);
       const summary = await s3.send(new GetObjectCommand({ Bucket: cloud.endpoints.buckets.outputs, Key: `orders/${orderId}/summary.json` }));
       expect(JSON.parse(await summary.Body!.transformToString())).toMatchObject({ orderId, images: 12 });
     });
@@ -216,9 +215,7 @@ describe('walking skeleton on the local cloud', () => {
 
   describe('a rejected order', () => {
     it('ends visibly with the reason the admin gave, and the execution succeeds with that outcome (no failure alarm)', async () => {
-      const created = await call(customer, 'POST', '/v1/orders', { styles: ['outdoor-natural'] });
-      const orderId = created.body.orderId as string;
-      await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
+      const { orderId } = await shopper.orderAtGate(['bright-office']);
 
       const res = await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'reject', reason: 'The selfies are too blurry' });
       expect(res.status).toBe(202);
@@ -239,9 +236,7 @@ describe('walking skeleton on the local cloud', () => {
   describe('restart', () => {
     it('keeps orders and users across a restart on the same data folder', async () => {
       // Prepare: a confirmed order of its own
-      const created = await call(customer, 'POST', '/v1/orders', { styles: ['creative-colour'] });
-      const orderId = created.body.orderId as string;
-      await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
+      const { orderId } = await shopper.orderAtGate(['boardroom-blue']);
       await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'confirm' });
       await waitForExecution(orderId, 'SUCCEEDED');
       const before = (await call(customer, 'GET', '/v1/orders')).body.orders as OrderView[];

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrderView } from '../../shared/orders';
 import { mintToken } from '../../infra/local/stepfunctions/tokens';
+import { CustomerApi } from '../support/order-flow';
 import { demoUser, eventually, signIn, startLocalCloud, type RunningCloud } from '../support/local-cloud';
 
 jest.setTimeout(180_000);
@@ -32,12 +33,8 @@ describe('the local Step Functions across a restart of the local cloud', () => {
       (JSON.parse(readFileSync(stateFile(), 'utf8')) as { executions: { attempts: { state: string }[] }[] }).executions.flatMap((e) => e.attempts).filter((a) => a.state === state);
 
     // Prepare: an order with two styles, planned and waiting at the gate
-    const created = await call(customer, 'POST', '/v1/orders', { styles: ['corporate-grey', 'studio-black'] });
-    const orderId = created.body.orderId as string;
-    const waiting = await eventually(async () => {
-      const order = await getOrder(orderId);
-      return order.status === 'PENDING_EDITOR_CONFIRMATION' ? order : undefined;
-    }, 20_000, 'the order to wait for confirmation');
+    const { orderId } = await new CustomerApi(cloud.endpoints.api, customer).orderAtGate(['corporate-grey', 'boardroom-blue']);
+    const waiting = await getOrder(orderId);
     expect(waiting.execution?.status).toBe('RUNNING');
     expect(attemptsOf('PlanStyle')).toHaveLength(2);
 
@@ -57,7 +54,7 @@ describe('the local Step Functions across a restart of the local cloud', () => {
     }, 20_000, 'the execution to succeed');
     expect(order.status).toBe('CONFIRMED');
     // AwaitConfirmation was not invoked again after the restart (it would have added a second PENDING entry).
-    expect(order.timeline.map((t) => t.status)).toEqual(['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED']);
+    expect(order.timeline.map((t) => t.status)).toEqual(['DRAFT', 'VALIDATING', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED']);
     // PlanStyle ran once per style, all before the restart.
     expect(attemptsOf('PlanStyle')).toHaveLength(2);
     expect(attemptsOf('ConfirmationGate')).toHaveLength(1);

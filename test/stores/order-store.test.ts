@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { OrderStore } from '#functions/orders/order-store';
+import { type OrderRecord, OrderStore } from '#functions/orders/order-store';
+import { PhotoStore } from '#functions/photos/photo-store';
 import { createStudioTable, LOCAL_CLIENT_CONFIG, type RunningDynamoDb, startDynamoDbLocal } from '../support/dynamodb-local';
 import { at, describeOrdersBehaviour } from './orders-behaviour';
 import { STUDIO_FIELDS } from '../unit/helpers/orders';
@@ -43,7 +44,22 @@ describe('Class: OrderStore (DynamoDB Local)', () => {
   const newOrder = (createdAt = new Date().toISOString()) =>
     store.create({ orderId: randomUUID(), customerId: randomUUID(), ...STUDIO_FIELDS, createdAt });
 
-  describeOrdersBehaviour(() => store);
+  /** A photo added as the photo store adds it, in the same table. */
+  const addPhoto = async (_store: unknown, order: OrderRecord) => {
+    const photoId = randomUUID();
+    await new PhotoStore(doc, TABLE_NAME).create({
+      orderId: order.orderId,
+      photoId,
+      customerId: order.customerId,
+      fileName: 'selfie.jpg',
+      contentType: 'image/jpeg',
+      size: 1000,
+      originalKey: `originals/${order.customerId}/${order.orderId}/${photoId}`,
+      createdAt: new Date().toISOString(),
+    });
+  };
+
+  describeOrdersBehaviour(() => store, addPhoto);
 
   describe('Table layout', () => {
     it('indexes the order by customer and by status', async () => {

@@ -18,9 +18,10 @@ export const at = (minute: number) => new Date(Date.UTC(2030, 0, 1, 0, minute)).
  * against the in-memory fake handler tests use
  * (test/unit/helpers/fake-order-store.test.ts), so the fake cannot drift from
  * the real store. Every test makes its own orders and customers, so one store
- * may serve all of them.
+ * may serve all of them. `addPhoto` adds a photo to an order the way the photo
+ * store does (the order's photoCount), which submitting needs.
  */
-export function describeOrdersBehaviour(openStore: () => Orders): void {
+export function describeOrdersBehaviour(openStore: () => Orders, addPhoto: (store: Orders, order: OrderRecord) => Promise<void>): void {
   let store: Orders;
 
   beforeEach(() => {
@@ -272,6 +273,114 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       // Assess
       await expect(moving).rejects.toBeInstanceOf(OrderConflictError);
       expect(await store.get(orderId)).toBeUndefined();
+    });
+  });
+
+  describe('Method: submit', () => {
+    /** A draft of a new customer holding `photos` photos. */
+    async function draftWithPhotos(photos = 1): Promise<OrderRecord> {
+      const order = await newOrder();
+      for (let i = 0; i < photos; i++) await addPhoto(store, order);
+      return (await store.get(order.orderId))!;
+    }
+
+    it('moves a draft with photos to VALIDATING, counting the first submission', async () => {
+      // Prepare
+      const order = await draftWithPhotos(2);
+
+      // Act
+      const { submission, record } = await store.submit(order.orderId);
+
+      // Assess
+      expect(submission).toBe(1);
+      const stored = await store.get(order.orderId);
+      expect(record).toEqual(stored);
+      expect(stored).toMatchObject({ status: 'VALIDATING', submissions: 1, photoCount: 2 });
+      expect(stored!.timeline).toEqual([...order.timeline, { status: 'VALIDATING', at: stored!.updatedAt }]);
+    });
+
+    it('submits an order that needed new photos again as the next submission, clearing what it lacked', async () => {
+      // Prepare
+      const order = await draftWithPhotos();
+      await store.submit(order.orderId);
+      await store.transition(order.orderId, ['VALIDATING'], 'NEEDS_NEW_PHOTOS', { detail: 'upload 5 more', missing: 'upload 5 more' });
+      expect((await store.get(order.orderId))!.missing).toBe('upload 5 more');
+
+      // Act
+      const { submission } = await store.submit(order.orderId);
+
+      // Assess
+      expect(submission).toBe(2);
+      const stored = (await store.get(order.orderId))!;
+      expect(stored).toMatchObject({ status: 'VALIDATING', submissions: 2 });
+      expect(stored).not.toHaveProperty('missing');
+    });
+
+    it('lists a submitted order under VALIDATING and no more under DRAFT', async () => {
+      // Prepare
+      const order = await draftWithPhotos();
+
+      // Act
+      await store.submit(order.orderId);
+
+      // Assess
+      expect((await store.listByStatus('VALIDATING', { limit: 100 })).items.map((o) => o.orderId)).toContain(order.orderId);
+      expect((await store.listByStatus('DRAFT', { limit: 100 })).items.map((o) => o.orderId)).not.toContain(order.orderId);
+    });
+
+    it('refuses a draft without photos with OrderConflictError, changing nothing', async () => {
+      // Prepare
+      const order = await newOrder();
+
+      // Act
+      const submitting = store.submit(order.orderId);
+
+      // Assess
+      await expect(submitting).rejects.toBeInstanceOf(OrderConflictError);
+      expect(await store.get(order.orderId)).toEqual(order);
+    });
+
+    it.each(['VALIDATING', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'REJECTED'] as const)('refuses an order in %s, changing nothing', async (status) => {
+      // Prepare
+      const draft = await draftWithPhotos();
+      await store.transition(draft.orderId, ['DRAFT'], status);
+      const before = await store.get(draft.orderId);
+
+      // Act
+      const submitting = store.submit(draft.orderId);
+
+      // Assess
+      await expect(submitting).rejects.toBeInstanceOf(OrderConflictError);
+      expect(await store.get(draft.orderId)).toEqual(before);
+    });
+
+    it('refuses an order that does not exist, creating nothing', async () => {
+      // Prepare
+      const orderId = randomUUID();
+
+      // Act
+      const submitting = store.submit(orderId);
+
+      // Assess
+      await expect(submitting).rejects.toBeInstanceOf(OrderConflictError);
+      expect(await store.get(orderId)).toBeUndefined();
+    });
+  });
+
+  describe('Method: transition with what the order lacks', () => {
+    it('records `missing` when given and removes it on the next move without it', async () => {
+      // Prepare
+      const order = await newOrder();
+      await store.transition(order.orderId, ['DRAFT'], 'NEEDS_NEW_PHOTOS', { missing: '4 of 6 photos accepted' });
+      const needing = await store.get(order.orderId);
+
+      // Act
+      await store.transition(order.orderId, ['NEEDS_NEW_PHOTOS'], 'FAILED');
+
+      // Assess
+      expect(needing).toMatchObject({ status: 'NEEDS_NEW_PHOTOS', missing: '4 of 6 photos accepted' });
+      expect(toView(needing!)).toMatchObject({ missing: '4 of 6 photos accepted' });
+      expect(await store.get(order.orderId)).not.toHaveProperty('missing');
     });
   });
 
@@ -634,7 +743,8 @@ export function describeOrdersBehaviour(openStore: () => Orders): void {
       const view = toView({ ...record!, decidedBy: 'admin-1' });
 
       // Assess
-      expect(Object.keys(view)).toEqual(expect.not.arrayContaining(['taskToken', 'executionArn', 'decidedBy']));
+      expect(Object.keys(view)).toEqual(expect.not.arrayContaining(['taskToken', 'executionArn', 'decidedBy', 'submissions']));
+      expect(record).toHaveProperty('submissions', 0);
       expect(view).toMatchObject({ orderId: order.orderId, status: 'PENDING_EDITOR_CONFIRMATION' });
     });
   });

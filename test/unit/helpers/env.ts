@@ -7,6 +7,8 @@ export const TEST_ENV = {
   TABLE_NAME: 'test-table',
   UPLOADS_BUCKET: 'test-uploads',
   OUTPUTS_BUCKET: 'test-outputs',
+  STUDIO_MEDIA_BUCKET: 'test-studio-media',
+  FACE_ANALYZER: 'face-api',
   ORDER_PIPELINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:OrderPipeline',
   USER_POOL_ID: 'eu-west-1_TestPool1',
 } as const;

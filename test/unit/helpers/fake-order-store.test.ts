@@ -1,13 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { describeOrdersBehaviour } from '../../stores/orders-behaviour';
 import { FakeOrderStore } from './fake-order-store';
+import { FakePhotoStore } from './fake-photo-store';
 import { ORDER_ID, orderRecord, PLANS } from './orders';
 import { STUDIO_FIELDS } from './orders';
 
 describe('Class: FakeOrderStore', () => {
   // The same behaviour OrderStore shows on DynamoDB Local (test/stores/order-store.test.ts).
   describe('Behaviour shared with OrderStore', () => {
-    describeOrdersBehaviour(() => new FakeOrderStore());
+    // A photo added by the fake photo store, which counts it on the order as PhotoStore does.
+    describeOrdersBehaviour(
+      () => new FakeOrderStore(),
+      async (store, order) => {
+        const photoId = randomUUID();
+        await new FakePhotoStore(store as FakeOrderStore).create({
+          orderId: order.orderId,
+          photoId,
+          customerId: order.customerId,
+          fileName: 'selfie.jpg',
+          contentType: 'image/jpeg',
+          size: 1000,
+          originalKey: `originals/${order.customerId}/${order.orderId}/${photoId}`,
+          createdAt: new Date().toISOString(),
+        });
+      },
+    );
   });
 
   describe('Test controls', () => {

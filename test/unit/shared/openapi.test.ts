@@ -81,7 +81,7 @@ describe('OpenAPI document', () => {
     expect(byKey['GET /v1/admin/orders'].parameters.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual(['query:status:false', 'query:limit:false', 'query:cursor:false']);
     expect(byKey['POST /v1/orders'].requestBody).toMatchObject({
       required: true,
-      content: { 'application/json': { schema: { type: 'object', required: ['styles'], additionalProperties: false } } },
+      content: { 'application/json': { schema: { type: 'object', required: ['studioId', 'styleIds'], additionalProperties: false } } },
     });
   });
 

@@ -11,7 +11,7 @@ import {
   MAX_STYLES_PER_ORDER,
   planStyle,
 } from '../../../shared/orders';
-import { STYLE_IDS, STYLES } from '../../../shared/styles';
+import { STYLES } from '../helpers/orders';
 
 /** The messages of a failed parse, so each test can name the one it expects. */
 function messagesOf(result: { success: boolean; error?: ValidationError }): string[] {
@@ -19,36 +19,69 @@ function messagesOf(result: { success: boolean; error?: ValidationError }): stri
 }
 
 describe('Schema: createOrderSchema', () => {
-  it('accepts known styles and a note, trimming the note', () => {
+  const FIVE = ['corporate-grey', 'studio-black', 'warm-office', 'outdoor-natural', 'creative-colour'];
+
+  it('accepts a studio, its styles and a note, trimming the note', () => {
     // Act
-    const result = createOrderSchema.safeParse({ styles: ['corporate-grey', 'studio-black'], note: '  left profile please  ' });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: ['corporate-grey', 'studio-black'], note: '  left profile please  ' });
 
     // Assess
     expect(result.success).toBe(true);
-    expect(result.data).toEqual({ styles: ['corporate-grey', 'studio-black'], note: 'left profile please' });
+    expect(result.data).toEqual({ studioId: 'north-light-studio', styleIds: ['corporate-grey', 'studio-black'], note: 'left profile please' });
   });
 
   it('accepts an order without a note', () => {
     // Act
-    const result = createOrderSchema.safeParse({ styles: ['warm-office'] });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: ['warm-office'] });
 
     // Assess
     expect(result.success).toBe(true);
   });
 
-  it('rejects an unknown style, naming it and listing the choices', () => {
+  it('leaves whether a style exists to its studio (any slug passes the schema)', () => {
     // Act
-    const result = createOrderSchema.safeParse({ styles: ['corporate-grey', 'neon-disco'] });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: ['neon-disco'] });
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it.each([
+    { case: 'upper-case letters', value: 'Corporate-Grey' },
+    { case: 'a space', value: 'corporate grey' },
+    { case: 'a double hyphen', value: 'corporate--grey' },
+    { case: 'a leading hyphen', value: '-grey' },
+    { case: 'a path', value: '../grey' },
+    { case: 'more than 48 characters', value: 'a'.repeat(49) },
+  ])('rejects a style ID with $case', ({ value }) => {
+    // Act
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: [value] });
 
     // Assess
     expect(result.success).toBe(false);
-    expect(messagesOf(result)).toEqual([`Unknown style "neon-disco". Choose from: ${STYLE_IDS.join(', ')}`]);
-    expect(result.error?.issues[0].path).toEqual(['styles', 1]);
+    expect(result.error?.issues[0].path).toEqual(['styleIds', 0]);
+  });
+
+  it('rejects a studio ID that is not a slug, naming the field', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ studioId: 'North Light', styleIds: ['warm-office'] });
+
+    // Assess
+    expect(messagesOf(result)).toEqual(['studioId may hold only lower-case letters, digits and single hyphens']);
+    expect(result.error?.issues[0].path).toEqual(['studioId']);
+  });
+
+  it('rejects an order without a studio', () => {
+    // Act
+    const result = createOrderSchema.safeParse({ styleIds: ['warm-office'] });
+
+    // Assess
+    expect(result.error?.issues[0].path).toEqual(['studioId']);
   });
 
   it('rejects a style picked twice', () => {
     // Act
-    const result = createOrderSchema.safeParse({ styles: ['studio-black', 'studio-black'] });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: ['studio-black', 'studio-black'] });
 
     // Assess
     expect(messagesOf(result)).toEqual(['Each style may be picked once']);
@@ -56,7 +89,7 @@ describe('Schema: createOrderSchema', () => {
 
   it('rejects an empty list of styles', () => {
     // Act
-    const result = createOrderSchema.safeParse({ styles: [] });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: [] });
 
     // Assess
     expect(messagesOf(result)).toEqual(['Pick at least one style']);
@@ -64,44 +97,41 @@ describe('Schema: createOrderSchema', () => {
 
   it('rejects a missing list of styles', () => {
     // Act
-    const result = createOrderSchema.safeParse({});
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio' });
 
     // Assess
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0].path).toEqual(['styles']);
+    expect(result.error?.issues[0].path).toEqual(['styleIds']);
   });
 
   it(`rejects more than ${MAX_STYLES_PER_ORDER} styles`, () => {
-    // Prepare: there are only five house styles, so a sixth pick must repeat one.
-    const styles = [...STYLE_IDS, 'corporate-grey'];
-
     // Act
-    const result = createOrderSchema.safeParse({ styles });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: [...FIVE, 'sixth-style'] });
 
     // Assess
-    expect(messagesOf(result)).toContain(`Pick at most ${MAX_STYLES_PER_ORDER} styles`);
+    expect(messagesOf(result)).toEqual([`Pick at most ${MAX_STYLES_PER_ORDER} styles`]);
   });
 
   it(`accepts exactly ${MAX_STYLES_PER_ORDER} different styles`, () => {
     // Act
-    const result = createOrderSchema.safeParse({ styles: STYLE_IDS.slice(0, MAX_STYLES_PER_ORDER) });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: FIVE.slice(0, MAX_STYLES_PER_ORDER) });
 
     // Assess
     expect(result.success).toBe(true);
   });
 
-  it('rejects fields it does not know (strict)', () => {
+  it('rejects fields it does not know (strict), the old `styles` field among them', () => {
     // Act
-    const result = createOrderSchema.safeParse({ styles: ['warm-office'], price: 0 });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: ['warm-office'], styles: ['warm-office'] });
 
     // Assess
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['price'] });
+    expect(result.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['styles'] });
   });
 
   it('rejects a note of more than 500 characters', () => {
     // Act
-    const result = createOrderSchema.safeParse({ styles: ['warm-office'], note: 'x'.repeat(501) });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: ['warm-office'], note: 'x'.repeat(501) });
 
     // Assess
     expect(messagesOf(result)).toEqual(['Keep the note under 500 characters']);
@@ -109,7 +139,7 @@ describe('Schema: createOrderSchema', () => {
 
   it('measures the note after trimming it', () => {
     // Act
-    const result = createOrderSchema.safeParse({ styles: ['warm-office'], note: ` ${'x'.repeat(500)} ` });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: ['warm-office'], note: ` ${'x'.repeat(500)} ` });
 
     // Assess
     expect(result.success).toBe(true);
@@ -170,7 +200,7 @@ describe('Schema: decisionSchema', () => {
 describe('Function: planStyle', () => {
   it('plans ceil(images / batch size) batches', () => {
     // Act
-    const plan = planStyle('corporate-grey', 0);
+    const plan = planStyle(STYLES[0], 0);
 
     // Assess
     expect(plan.images).toBe(IMAGES_PER_STYLE);
@@ -180,25 +210,31 @@ describe('Function: planStyle', () => {
 
   it('keeps the style and its position in the order', () => {
     // Act
-    const plan = planStyle('studio-black', 3);
+    const plan = planStyle(STYLES[1], 3);
 
     // Assess
     expect(plan).toMatchObject({ styleId: 'studio-black', position: 3 });
   });
 
-  it.each(STYLES.map((style) => ({ style })))('writes a prompt with the backdrop, wardrobe and lighting of $style.id', ({ style }) => {
+  it.each(STYLES.map((style) => ({ style })))("writes $style.styleId's prompt with its wardrobe, backdrop and lighting, in that order", ({ style }) => {
     // Act
-    const plan = planStyle(style.id, 0);
+    const plan = planStyle(style, 0);
 
     // Assess
-    expect(plan.prompt).toContain(style.backdrop);
-    expect(plan.prompt).toContain(style.wardrobe);
-    expect(plan.prompt).toContain(style.lighting);
+    expect(plan.prompt).toBe(`${style.prompt}; ${style.wardrobe}; ${style.backdrop}; ${style.lighting}`);
   });
 
-  it('throws for an unknown style', () => {
-    // Act & Assess
-    expect(() => planStyle('neon-disco', 0)).toThrow('Unknown style neon-disco');
+  it('plans the style as the order took it, whatever the studio offers now', () => {
+    // Prepare
+    const edited = { ...STYLES[0], prompt: 'a prompt the admin wrote later', backdrop: 'a new backdrop' };
+
+    // Act
+    const plan = planStyle(edited, 0);
+
+    // Assess
+    expect(plan.prompt).toContain('a prompt the admin wrote later');
+    expect(plan.prompt).toContain('a new backdrop');
+    expect(plan.prompt).not.toContain(STYLES[0].backdrop);
   });
 });
 
@@ -259,7 +295,7 @@ describe('Function: isTerminal', () => {
     expect(isTerminal(status)).toBe(true);
   });
 
-  it.each(['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const)('treats %s as open', (status) => {
+  it.each(['DRAFT', 'VALIDATING', 'NEEDS_NEW_PHOTOS', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const)('treats %s as open', (status) => {
     // Act & Assess
     expect(isTerminal(status)).toBe(false);
   });
@@ -268,15 +304,13 @@ describe('Function: isTerminal', () => {
 describe('Function: describeIssues', () => {
   it('prefixes each message with its path and joins them with semicolons', () => {
     // Prepare
-    const result = createOrderSchema.safeParse({ styles: ['neon-disco'], note: 'x'.repeat(501) });
+    const result = createOrderSchema.safeParse({ studioId: 'north-light-studio', styleIds: ['Neon Disco'], note: 'x'.repeat(501) });
 
     // Act
     const sentence = describeIssues(result.error!);
 
     // Assess
-    expect(sentence).toBe(
-      `styles.0: Unknown style "neon-disco". Choose from: ${STYLE_IDS.join(', ')}; note: Keep the note under 500 characters`,
-    );
+    expect(sentence).toBe('styleIds.0: A style ID may hold only lower-case letters, digits and single hyphens; note: Keep the note under 500 characters');
   });
 
   it('leaves a message without a path as it is', () => {

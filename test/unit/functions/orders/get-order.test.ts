@@ -1,13 +1,51 @@
 import '../../helpers/env';
 import 'aws-sdk-client-mock-jest';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getOrderHandler } from '#functions/orders/get-order.handler';
+import type { PhotoRecord } from '#functions/photos/photo-store';
 import type { OrderView } from '#shared/orders';
+import type { PhotoView } from '#shared/photos';
 import { TEST_ENV } from '../../helpers/env';
-import { accessTokenClaims, adminAccessTokenClaims, adminClaims, type Claims, invoke, makeEvent, OTHER_CUSTOMER_SUB } from '../../helpers/events';
+import { accessTokenClaims, adminAccessTokenClaims, adminClaims, type Claims, CUSTOMER_SUB, invoke, makeEvent, OTHER_CUSTOMER_SUB } from '../../helpers/events';
 import { FakeOrderStore } from '../../helpers/fake-order-store';
+import { FakePhotoStore } from '../../helpers/fake-photo-store';
 import { EXECUTION_ARN, ORDER_ID, orderRecord, PLANS } from '../../helpers/orders';
+
+/** Signing needs credentials, never a call: the presigner signs locally. */
+const s3 = () => new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+
+const PHOTO_IDS = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000003'];
+
+function photoRecord(index: number, overrides: Partial<PhotoRecord>): PhotoRecord {
+  const photoId = PHOTO_IDS[index]!;
+  return {
+    orderId: ORDER_ID,
+    photoId,
+    customerId: CUSTOMER_SUB,
+    fileName: `selfie-${index}.jpg`,
+    contentType: 'image/jpeg',
+    size: 1234,
+    originalKey: `originals/${CUSTOMER_SUB}/${ORDER_ID}/${photoId}`,
+    status: 'UPLOADING',
+    createdAt: `2030-01-01T00:00:0${index}.000Z`,
+    updatedAt: `2030-01-01T00:00:0${index}.000Z`,
+    ...overrides,
+  };
+}
+
+const ACCEPTED_PHOTO = photoRecord(0, {
+  status: 'ACCEPTED',
+  photoKey: `photos/${CUSTOMER_SUB}/${ORDER_ID}/${PHOTO_IDS[0]}.jpg`,
+  cropKey: `crops/${CUSTOMER_SUB}/${ORDER_ID}/${PHOTO_IDS[0]}.jpg`,
+  hash: 'ffff0000ffff0000',
+  width: 1024,
+  height: 768,
+  face: { left: 0.3, top: 0.2, width: 0.4, height: 0.5 },
+});
+const REJECTED_PHOTO = photoRecord(1, { status: 'REJECTED', code: 'MULTIPLE_FACES', reason: 'We found two faces.', hash: '0000ffff0000ffff' });
+const UPLOADING_PHOTO = photoRecord(2, {});
 
 const getOrder = (orderId: string, claims?: Claims | null, queryStringParameters?: Record<string, string>) =>
   makeEvent({ routeKey: 'GET /v1/orders/{orderId}', pathParameters: { orderId }, claims, queryStringParameters });
@@ -23,13 +61,99 @@ const RUNNING = {
 describe('Function: GetOrder', () => {
   const sfnMock = mockClient(SFNClient);
   let store: FakeOrderStore;
+  let photos: FakePhotoStore;
   let handler: ReturnType<typeof getOrderHandler>;
 
   beforeEach(() => {
     sfnMock.reset();
     sfnMock.on(DescribeExecutionCommand).resolves(RUNNING);
     store = new FakeOrderStore().seed(orderRecord()).seedPlans(ORDER_ID, PLANS);
-    handler = getOrderHandler({ orders: store, sfn: new SFNClient({}) });
+    photos = new FakePhotoStore(store).seed(REJECTED_PHOTO, ACCEPTED_PHOTO, UPLOADING_PHOTO);
+    handler = getOrderHandler({ orders: store, photos, sfn: new SFNClient({}), s3: s3(), uploadsBucket: TEST_ENV.UPLOADS_BUCKET });
+  });
+
+  describe('Photos', () => {
+    it('lists every photo of the order, oldest first, with its verdict', async () => {
+      // Act
+      const response = await invoke<OrderView>(handler, getOrder(ORDER_ID));
+
+      // Assess
+      expect(response.statusCode).toBe(200);
+      expect(response.body.photos).toEqual([
+        {
+          photoId: PHOTO_IDS[0],
+          fileName: 'selfie-0.jpg',
+          status: 'ACCEPTED',
+          url: expect.any(String),
+          width: 1024,
+          height: 768,
+          face: { left: 0.3, top: 0.2, width: 0.4, height: 0.5 },
+          createdAt: ACCEPTED_PHOTO.createdAt,
+          updatedAt: ACCEPTED_PHOTO.updatedAt,
+        },
+        { photoId: PHOTO_IDS[1], fileName: 'selfie-1.jpg', status: 'REJECTED', reason: 'We found two faces.', createdAt: REJECTED_PHOTO.createdAt, updatedAt: REJECTED_PHOTO.updatedAt },
+        { photoId: PHOTO_IDS[2], fileName: 'selfie-2.jpg', status: 'UPLOADING', createdAt: UPLOADING_PHOTO.createdAt, updatedAt: UPLOADING_PHOTO.updatedAt },
+      ]);
+    });
+
+    it('links an accepted photo to its normalised JPEG with a signed GET valid for an hour', async () => {
+      // Act
+      const response = await invoke<OrderView>(handler, getOrder(ORDER_ID));
+
+      // Assess
+      const url = new URL(response.body.photos![0]!.url!);
+      expect(url.pathname).toBe(`/${ACCEPTED_PHOTO.photoKey}`);
+      expect(url.hostname).toBe(`${TEST_ENV.UPLOADS_BUCKET}.s3.eu-west-1.amazonaws.com`);
+      expect(url.searchParams.get('X-Amz-Expires')).toBe('3600');
+      expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it.each(['originalKey', 'photoKey', 'cropKey', 'hash', 'code', 'customerId', 'orderId', 'contentType', 'size'])('never answers a photo with %s', async (attribute) => {
+      // Act
+      const response = await invoke<OrderView>(handler, getOrder(ORDER_ID));
+
+      // Assess
+      for (const photo of response.body.photos as PhotoView[]) expect(photo).not.toHaveProperty(attribute);
+    });
+
+    it('answers an empty list for an order without photos', async () => {
+      // Prepare
+      handler = getOrderHandler({ orders: store, photos: new FakePhotoStore(store), sfn: new SFNClient({}), s3: s3(), uploadsBucket: TEST_ENV.UPLOADS_BUCKET });
+
+      // Act
+      const response = await invoke<OrderView>(handler, getOrder(ORDER_ID));
+
+      // Assess
+      expect(response.body.photos).toEqual([]);
+    });
+
+    it("lets an admin see a customer's photos", async () => {
+      // Act
+      const response = await invoke<OrderView>(handler, getOrder(ORDER_ID, adminClaims));
+
+      // Assess
+      expect(response.body.photos).toHaveLength(3);
+    });
+
+    it("reads no photos of another customer's order", async () => {
+      // Act
+      await invoke(handler, getOrder(ORDER_ID, { sub: OTHER_CUSTOMER_SUB, email: 'eve@example.com' }));
+
+      // Assess
+      expect(photos.calls).toEqual([]);
+    });
+
+    it('answers 500 INTERNAL_ERROR when the photos cannot be read', async () => {
+      // Prepare
+      photos.failNext('list', new Error('ProvisionedThroughputExceededException'));
+
+      // Act
+      const response = await invoke(handler, getOrder(ORDER_ID));
+
+      // Assess
+      expect(response.statusCode).toBe(500);
+      expect(response.body).toMatchObject({ code: 'INTERNAL_ERROR' });
+    });
   });
 
   it('answers 400 VALIDATION_FAILED when the order ID is not a UUID, without reading the store', async () => {
@@ -168,7 +292,8 @@ describe('Function: GetOrder', () => {
 
   it('answers an empty plan list while no style has been planned', async () => {
     // Prepare
-    handler = getOrderHandler({ orders: new FakeOrderStore().seed(orderRecord()), sfn: new SFNClient({}) });
+    const orders = new FakeOrderStore().seed(orderRecord());
+    handler = getOrderHandler({ orders, photos: new FakePhotoStore(orders), sfn: new SFNClient({}), s3: s3(), uploadsBucket: TEST_ENV.UPLOADS_BUCKET });
 
     // Act
     const response = await invoke(handler, getOrder(ORDER_ID));
