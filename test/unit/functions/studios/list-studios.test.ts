@@ -79,7 +79,7 @@ describe('Function: ListStudios', () => {
     expect(second.body).not.toHaveProperty('nextCursor');
   });
 
-  it.each([
+  it.each<{ case: string; query: Record<string, string>; code: string }>([
     { case: 'a tag that is not a slug', query: { tag: 'Day Light' }, code: 'VALIDATION_FAILED' },
     { case: 'a limit of 0', query: { limit: '0' }, code: 'VALIDATION_FAILED' },
     { case: 'a limit above 100', query: { limit: '101' }, code: 'VALIDATION_FAILED' },

@@ -7,7 +7,8 @@ import { completeStyleImageHandler } from '#functions/studios/complete-style-ima
 import { createStyleImageUploadHandler } from '#functions/studios/create-style-image-upload.handler';
 import { deleteStyleImageHandler } from '#functions/studios/delete-style-image.handler';
 import { styleImageKey } from '#functions/studios/studio-store';
-import { MAX_STYLE_IMAGE_BYTES, MAX_STYLE_IMAGES, type PresignedPost, type StudioView } from '#shared/studios';
+import { MAX_STYLE_IMAGE_BYTES, MAX_STYLE_IMAGES, type StudioView } from '#shared/studios';
+import type { PresignedPost } from '#shared/photos';
 import { TEST_ENV } from '../../helpers/env';
 import { adminClaims, type Claims, customerClaims, invoke, makeEvent } from '../../helpers/events';
 import { FakeStudioStore } from '../../helpers/fake-studio-store';
