@@ -34,8 +34,12 @@ describe('smoke test on the local cloud', () => {
     for (const step of [
       'the API answers its health check',
       'the OpenAPI document is served',
-      'the customer places an order',
-      'the pipeline plans the styles and waits at the confirmation gate',
+      'the marketplace lists a studio with a style',
+      'the customer starts an order',
+      'six selfies are uploaded straight to S3',
+      'every selfie is checked and accepted',
+      'the customer submits the order',
+      'the pipeline checks the photos, plans the styles and waits at the confirmation gate',
       'the admin confirms it',
       'the order is confirmed and its pipeline succeeds',
     ]) {
