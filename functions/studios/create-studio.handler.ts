@@ -1,10 +1,10 @@
 import { apiHandler } from '#lib/api-handler';
-import { ddb, s3Client } from '#lib/clients';
+import { ddb } from '#lib/clients';
 import { requireEnv } from '#lib/env';
 import { ApiError } from '#lib/errors';
 import { createStudio } from '#shared/api/studios';
 import { slugify } from '#shared/studios';
-import { signerFor, type StudioDeps } from './deps';
+import type { StudioDeps } from './deps';
 import { StudioStore } from './studio-store';
 import { asApiError, toStudioView } from './studio-views';
 
@@ -19,4 +19,7 @@ export const createStudioHandler = ({ studios, sign }: StudioDeps) =>
     return toStudioView({ studio, styles: [] }, sign, true);
   });
 
-export const handler = createStudioHandler({ studios: new StudioStore(ddb(), requireEnv('Table')), sign: signerFor(s3Client(), requireEnv('StudioMediaBucket')) });
+/** A new studio has no images, so no link is ever signed (and the function has no bucket grant). */
+const noImages = (key: string) => Promise.reject(new Error(`A new studio has no image to sign (${key})`));
+
+export const handler = createStudioHandler({ studios: new StudioStore(ddb(), requireEnv('Table')), sign: noImages });

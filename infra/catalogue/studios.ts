@@ -19,7 +19,8 @@ export const studios: DomainSpec = {
       description: 'Returns one studio for its editor, reference images included',
       grants: READ,
     },
-    { ...API_DEFAULTS, id: 'CreateStudio', entry: 'functions/studios/create-studio.handler.ts', description: 'Creates a studio', grants: WRITE },
+    // A new studio has no images yet: nothing to sign links to.
+    { ...API_DEFAULTS, id: 'CreateStudio', entry: 'functions/studios/create-studio.handler.ts', description: 'Creates a studio', grants: { Table: 'readWrite' } },
     { ...API_DEFAULTS, id: 'UpdateStudio', entry: 'functions/studios/update-studio.handler.ts', description: "Replaces a studio's own fields", grants: WRITE },
     { ...API_DEFAULTS, id: 'PutStyle', entry: 'functions/studios/put-style.handler.ts', description: 'Creates or replaces a style of a studio', grants: WRITE },
     {
