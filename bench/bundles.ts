@@ -54,6 +54,12 @@ interface Target {
   readonly entryPath: string;
   readonly env: NodeJS.ProcessEnv;
   readonly isBaseline: boolean;
+  /**
+   * Packages shipped beside the bundle, as the function's CDK asset does (its
+   * native modules, and what only the local cloud loads): left out of the
+   * bundle and loaded from the project's node_modules.
+   */
+  readonly external?: readonly string[];
 }
 
 interface Built extends Target {
@@ -154,6 +160,7 @@ async function bundle(target: Target, tmp: string, root: string, options: BuildO
   const outfile = path.join(tmp, target.id, 'index.js');
   const result = await build({
     ...options,
+    external: [...(options.external ?? []), ...(target.external ?? [])],
     entryPoints: [target.entryPath],
     bundle: true,
     outfile,
@@ -289,8 +296,13 @@ async function main(): Promise<number> {
         capability: spec.capability,
         entry: spec.entry,
         entryPath: path.join(root, spec.entry),
-        env: lambdaEnv(spec.id, spec.memoryMb, grantedEnv(spec)),
+        env: {
+          ...lambdaEnv(spec.id, spec.memoryMb, grantedEnv(spec)),
+          // On Lambda they sit in the asset's node_modules (linux-arm64 builds); here the project's serve.
+          ...(spec.nativeModules?.length ? { NODE_PATH: path.join(root, 'node_modules') } : {}),
+        },
         isBaseline: false,
+        external: [...(spec.nativeModules ?? []), ...(spec.localOnlyModules ?? [])],
       })),
     ];
 

@@ -1,5 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isNearDuplicate } from '#functions/photos/duplicates';
+import { isNearDuplicate } from '#functions/photos/hash-distance';
 import { type PhotoRecord, type Photos, PhotoStore } from '#functions/photos/photo-store';
 import { ddb, s3Client } from '#lib/clients';
 import { requireEnv } from '#lib/env';

@@ -1,5 +1,8 @@
 import sharp from 'sharp';
 import { UNTRUSTED_INPUT } from '#functions/photos/normalise';
+import type { PhotoHash } from './hash-distance';
+
+export { hammingDistance, isNearDuplicate, NEAR_DUPLICATE_MAX_DISTANCE, type PhotoHash } from './hash-distance';
 
 /*
  * Near-duplicate photos: a 64-bit perceptual hash (pHash). The photo, upright, is shrunk
@@ -15,12 +18,6 @@ import { UNTRUSTED_INPUT } from '#functions/photos/normalise';
  * in functions/photos/README.md; test/unit/functions/photos/duplicates.test.ts measures
  * them again on every run.
  */
-
-/** Hamming distance at or below which two photos count as the same picture. */
-export const NEAR_DUPLICATE_MAX_DISTANCE = 8;
-
-/** A 64-bit pHash as 16 lower-case hex digits (storable as a DynamoDB string). */
-export type PhotoHash = string;
 
 const SIDE = 32;
 const LOW = 8;
@@ -58,19 +55,4 @@ export async function perceptualHash(image: Buffer): Promise<PhotoHash> {
   let hash = 0n;
   for (const coefficient of coefficients) hash = (hash << 1n) | (coefficient > median ? 1n : 0n);
   return hash.toString(16).padStart(16, '0');
-}
-
-/** How many of the 64 bits differ. */
-export function hammingDistance(a: PhotoHash, b: PhotoHash): number {
-  let diff = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
-  let count = 0;
-  while (diff) {
-    count += Number(diff & 1n);
-    diff >>= 1n;
-  }
-  return count;
-}
-
-export function isNearDuplicate(a: PhotoHash, b: PhotoHash, maxDistance: number = NEAR_DUPLICATE_MAX_DISTANCE): boolean {
-  return hammingDistance(a, b) <= maxDistance;
 }
