@@ -534,8 +534,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     writeFileSync(options.endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`);
 
     // One warm sandbox per function, started once everything listens, so it holds up neither the
-    // web build nor the ready line (about 0.5 s of CPU each); a request that comes first waits for its cold start, as on Lambda.
-    for (const [index, warming] of functions.warm().entries()) {
+    // web build nor the ready line (about 0.5 s of CPU each), two at a time and API functions first;
+    // a request that comes first starts its own cold start, as on Lambda.
+    for (const [index, warming] of functions.warmGradually(2).entries()) {
       warming.catch((error: Error) => {
         if (!stopping) console.error(`  function ${FUNCTIONS[index]?.id ?? index}: ${error.message}`);
       });

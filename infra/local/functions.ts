@@ -33,12 +33,14 @@ type Pending = { resolve: (payload: string) => void; reject: (error: Error) => v
 /** One execution environment: a worker thread serving one invocation at a time, as a Lambda sandbox does. */
 class Sandbox {
   readonly worker: Worker;
+  readonly functionId: string;
   readonly ready: Promise<void>;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   dead = false;
 
   constructor(spec: FunctionSpec, data: WorkerData, env: Record<string, string>, onLog: NonNullable<LocalFunctionsOptions['onLog']>) {
+    this.functionId = spec.id;
     this.worker = new Worker(WORKER_FILE, { workerData: data, env, execArgv: ['--import', TSX_LOADER], stdout: true, stderr: true, name: spec.id });
     for (const stream of ['stdout', 'stderr'] as const) {
       let buffered = '';
@@ -162,6 +164,42 @@ export class LocalFunctions {
     });
   }
 
+  /**
+   * {@link warm}, but at most `concurrency` cold starts at a time: API functions first,
+   * then pipeline steps, then event functions (the photo validator loads TensorFlow.js),
+   * so on a 2-core machine the first requests after start-up do not queue behind every
+   * cold start at once. A function invoked before its turn starts its own sandbox, as
+   * on Lambda, and is then skipped here.
+   */
+  warmGradually(concurrency = 2): Promise<void>[] {
+    const rank = (spec: FunctionSpec) => ({ api: 0, pipeline: 1, event: 2 })[spec.capability] ?? 3;
+    const specs = [...this.specs.values()];
+    const queue = [...specs].sort((a, b) => rank(a) - rank(b));
+    const done = new Map(specs.map((spec) => [spec.id, deferred()]));
+    const next = async (): Promise<void> => {
+      for (let spec = queue.shift(); spec && !this.closed; spec = queue.shift()) {
+        const settle = done.get(spec.id)!;
+        const started = [...this.all].some((sandbox) => sandbox.functionId === spec.id);
+        if (started) {
+          settle.resolve();
+          continue;
+        }
+        const sandbox = this.start(spec);
+        this.release(spec.id, sandbox);
+        await sandbox.ready.then(
+          () => {
+            this.loadedIds.add(spec.id);
+            settle.resolve();
+          },
+          (error: Error) => settle.reject(new Error(`${spec.entry} failed to load: ${error.message}`)),
+        );
+      }
+      for (const spec of queue.splice(0)) done.get(spec.id)!.resolve();
+    };
+    for (let i = 0; i < concurrency; i++) void next();
+    return specs.map((spec) => done.get(spec.id)!.promise);
+  }
+
   /** IDs of the functions whose handlers are loaded and invocable. */
   loaded(): string[] {
     return [...this.loadedIds];
@@ -245,4 +283,15 @@ function named(message: string, name: string): Error {
   const error = new Error(message);
   error.name = name;
   return error;
+}
+
+/** A promise with its settle functions. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
 }

@@ -131,3 +131,37 @@ describe('LocalFunctions: each function in its own worker', () => {
     await expect(functions.invoke('Nope', {})).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
+
+describe('LocalFunctions.warmGradually', () => {
+  const root = mkdtempSync(join(tmpdir(), 'functions-warm-'));
+  mkdirSync(join(root, 'handlers'));
+  // Each handler records the moment its module was loaded in a file named after it.
+  for (const name of ['event', 'pipeline', 'api']) {
+    writeFileSync(
+      join(root, 'handlers', `${name}.handler.ts`),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(root, `${name}.loaded`))}, String(process.hrtime.bigint()));\nexport const handler = async () => '${name}';`,
+    );
+  }
+  const functions = new LocalFunctions(root, 'us-east-1', '000000000000', {
+    functions: [
+      spec('Event', 'event.handler.ts', { capability: 'event' }),
+      spec('Pipeline', 'pipeline.handler.ts', { capability: 'pipeline' }),
+      spec('Api', 'api.handler.ts'),
+    ],
+    baseEnv: { AWS_REGION: 'us-east-1' },
+  });
+
+  afterAll(() => functions.close());
+
+  it('loads one function at a time, API functions first and event functions last', async () => {
+    // Act
+    await Promise.all(functions.warmGradually(1));
+    // Assess
+    const { readFileSync } = await import('node:fs');
+    const loadedAt = (name: string) => BigInt(readFileSync(join(root, `${name}.loaded`), 'utf8'));
+    expect(loadedAt('api')).toBeLessThan(loadedAt('pipeline'));
+    expect(loadedAt('pipeline')).toBeLessThan(loadedAt('event'));
+    expect(functions.loaded().sort()).toEqual(['Api', 'Event', 'Pipeline']);
+    await expect(functions.invoke('Event', {})).resolves.toBe('event');
+  });
+});
