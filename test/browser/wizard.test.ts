@@ -189,7 +189,8 @@ describe('order wizard on the local cloud', () => {
     const accepted = photos.heic ? 7 : 6;
     await admin.locator('[data-testid=face-box]').nth(accepted - 1).waitFor();
     expect(await admin.getByTestId('face-box').count()).toBe(accepted);
-    // Each box lies inside its photo.
+    // Each box lies inside its photo, once the photos have their size.
+    await imagesLoaded(admin, '[data-testid=order-photos]');
     const boxes = await admin.locator('[data-testid=photo-tile]').evaluateAll((tiles) =>
       tiles.flatMap((tile) => {
         const img = tile.querySelector('img')?.getBoundingClientRect();
@@ -198,7 +199,6 @@ describe('order wizard on the local cloud', () => {
       }),
     );
     expect(boxes).toEqual(Array(accepted).fill(true));
-    await imagesLoaded(admin, '[data-testid=order-photos]');
     await admin.getByTestId('order-photos').screenshot({ path: join(SCREENSHOTS, 'admin-order-photos.png') });
 
     await admin.goto(`${cloud.endpoints.web}/#/admin`);

@@ -50,6 +50,59 @@ describe('photos on the local cloud', () => {
     expect(studio.styles.every((s) => s.images.length === 2)).toBe(true);
   });
 
+  it('lets an admin create a studio and a style and add a sample picture by presigned POST, which the marketplace then shows', async () => {
+    const admin = new CustomerApi(cloud.endpoints.api, adminToken);
+    const created = await admin.call('POST', '/v1/admin/studios', {
+      name: 'Harbour Light',
+      photographer: { name: 'Ines Vidal', bio: 'Portraits by the sea, in soft northern light.' },
+      description: 'Calm, bright portraits with the sea behind you.',
+      tags: ['outdoor', 'calm'],
+    });
+    expect(created).toMatchObject({ status: 201, body: { studioId: 'harbour-light', styleCount: 0 } });
+    const again = await admin.call('POST', '/v1/admin/studios', {
+      name: 'Harbour  Light',
+      photographer: { name: 'Someone Else', bio: 'Another photographer with the same idea.' },
+      description: 'A second studio of the same name.',
+      tags: ['calm'],
+    });
+    expect(again).toMatchObject({ status: 409, body: { code: 'STUDIO_EXISTS' } });
+    expect(
+      (await customer.call('POST', '/v1/admin/studios', { name: 'Sneaky', photographer: { name: 'No One', bio: 'Not an admin at all.' }, description: 'Should not exist at all.', tags: ['x'] }))
+        .status,
+    ).toBe(403);
+
+    const style = await admin.call('PUT', '/v1/admin/studios/harbour-light/styles/sea-breeze', {
+      name: 'Sea breeze',
+      backdrop: 'soft-focus harbour',
+      wardrobe: 'linen shirt',
+      lighting: 'bright overcast daylight',
+      prompt: 'professional headshot portrait of the customer by a calm harbour, natural skin texture',
+      priceCredits: 11,
+    });
+    expect(style).toMatchObject({ status: 200, body: { styleCount: 1, fromCredits: 11 } });
+
+    const face = (await testFaces())[9]!;
+    const started = await admin.call('POST', '/v1/admin/studios/harbour-light/styles/sea-breeze/images', { kind: 'sample', contentType: 'image/jpeg', size: face.jpeg.length });
+    expect(started.status).toBe(201);
+    const { imageId, upload } = started.body as { imageId: string; upload: { url: string; fields: Record<string, string> } };
+    // Completing before the file arrived is refused.
+    expect((await admin.call('POST', `/v1/admin/studios/harbour-light/styles/sea-breeze/images/${imageId}/complete`)).body).toMatchObject({ code: 'IMAGE_NOT_UPLOADED' });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+    form.append('file', new Blob([new Uint8Array(face.jpeg)], { type: 'image/jpeg' }), 'sample.jpg');
+    expect((await fetch(upload.url, { method: 'POST', body: form })).status).toBe(204);
+    const completed = await admin.call('POST', `/v1/admin/studios/harbour-light/styles/sea-breeze/images/${imageId}/complete`);
+    expect(completed.status).toBe(200);
+
+    const listed = (await (await fetch(`${cloud.endpoints.api}/v1/studios?tag=calm`)).json()) as { studios: { studioId: string; coverUrl?: string }[] };
+    expect(listed.studios.map((st) => st.studioId)).toEqual(['harbour-light']);
+    expect((await fetch(listed.studios[0]!.coverUrl!)).status).toBe(200);
+
+    const removed = await admin.call('DELETE', `/v1/admin/studios/harbour-light/styles/sea-breeze/images/${imageId}`);
+    expect(removed.status).toBe(200);
+    expect((removed.body as { coverUrl?: string }).coverUrl).toBeUndefined();
+  });
+
   it('checks each photo as it lands and takes a good order with one bad and one duplicate photo to the gate', async () => {
     const order = await draft(['corporate-grey', 'bright-office']);
     expect(order).toMatchObject({ status: 'DRAFT', credits: 22, photoCount: 0 });
