@@ -1,7 +1,7 @@
 import * as z from './validation';
 import { hasControlCharacters } from './validation';
 import { photoViewSchema } from './photos';
-import { slugSchema } from './studios';
+import { slugSchema, styleViewSchema } from './studios';
 
 /** Every state an order can be in, in pipeline order. */
 export const ORDER_STATUSES = [
@@ -78,15 +78,7 @@ export const timelineEntrySchema = z.object({
 export type TimelineEntry = z.output<typeof timelineEntrySchema>;
 
 /** A style as the order took it from its studio: later edits of the studio do not change an order. */
-export const orderedStyleSchema = z.object({
-  styleId: z.string(),
-  name: z.string(),
-  backdrop: z.string(),
-  wardrobe: z.string(),
-  lighting: z.string(),
-  prompt: z.string(),
-  priceCredits: z.number(),
-});
+export const orderedStyleSchema = z.omit(styleViewSchema, { images: true });
 export type OrderedStyle = z.output<typeof orderedStyleSchema>;
 
 export const stylePlanSchema = z.object({

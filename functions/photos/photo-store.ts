@@ -49,6 +49,12 @@ export type PhotoVerdict =
 const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 const photoKey = (orderId: string, photoId: string) => ({ pk: `ORDER#${orderId}`, sk: `PHOTO#${photoId}` });
 
+/** `#status IN (:s0, :s1)` over the editable statuses, with its values. */
+const EDITABLE = {
+  condition: `#status IN (${EDITABLE_STATUSES.map((_, i) => `:s${i}`).join(', ')})`,
+  values: Object.fromEntries(EDITABLE_STATUSES.map((status, i) => [`:s${i}`, status])),
+};
+
 const conditionFailed = (error: unknown, item: number) =>
   error instanceof TransactionCanceledException && error.CancellationReasons?.[item]?.Code === 'ConditionalCheckFailed';
 
@@ -80,15 +86,9 @@ export class PhotoStore {
                 TableName: this.tableName,
                 Key: orderKey(photo.orderId),
                 UpdateExpression: 'SET photoCount = if_not_exists(photoCount, :zero) + :one',
-                ConditionExpression: `attribute_exists(pk) AND customerId = :customer AND #status IN (${EDITABLE_STATUSES.map((_, i) => `:s${i}`).join(', ')}) AND (attribute_not_exists(photoCount) OR photoCount < :max)`,
+                ConditionExpression: `attribute_exists(pk) AND customerId = :customer AND ${EDITABLE.condition} AND (attribute_not_exists(photoCount) OR photoCount < :max)`,
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':zero': 0,
-                  ':one': 1,
-                  ':max': this.maxPhotos,
-                  ':customer': photo.customerId,
-                  ...Object.fromEntries(EDITABLE_STATUSES.map((status, i) => [`:s${i}`, status])),
-                },
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': this.maxPhotos, ':customer': photo.customerId, ...EDITABLE.values },
               },
             },
             { Put: { TableName: this.tableName, Item: { ...photoKey(photo.orderId, photo.photoId), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -133,9 +133,9 @@ export class PhotoStore {
                 TableName: this.tableName,
                 Key: orderKey(orderId),
                 UpdateExpression: 'SET photoCount = photoCount - :one',
-                ConditionExpression: `photoCount > :zero AND #status IN (${EDITABLE_STATUSES.map((_, i) => `:s${i}`).join(', ')})`,
+                ConditionExpression: `photoCount > :zero AND ${EDITABLE.condition}`,
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ...Object.fromEntries(EDITABLE_STATUSES.map((status, i) => [`:s${i}`, status])) },
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ...EDITABLE.values },
               },
             },
             { Delete: { TableName: this.tableName, Key: photoKey(orderId, photoId), ConditionExpression: 'attribute_exists(pk)' } },

@@ -1,20 +1,9 @@
 import type { OrderView } from '../../../shared/orders';
 import type { OrderPage, PageRequest } from './client';
-import { usePagedList } from './usePagedList';
+import { type PagedList, usePagedList } from './usePagedList';
 
-export interface PagedOrders {
-  /** Undefined until the first page arrives. */
-  readonly orders?: readonly OrderView[];
-  readonly nextCursor?: string;
-  readonly loading: boolean;
-  readonly loadingMore: boolean;
-  /** The last first-page read failed (the list keeps what it had). */
-  readonly failed: boolean;
-  /** Reads the first page again, dropping later pages. */
-  reload(): Promise<void>;
-  /** Appends the next page. */
-  loadMore(): void;
-}
+/** The orders of a {@link PagedList}, under the name the order pages use. */
+export type PagedOrders = Omit<PagedList<OrderView>, 'items'> & { readonly orders?: readonly OrderView[] };
 
 /** A list of orders read a page at a time (see {@link usePagedList}). */
 export function usePagedOrders(
