@@ -1,10 +1,13 @@
 import * as z from '../validation';
+import { WALLET_OWNER_KINDS } from '../wallets';
 import { defineRoute } from './contract';
 
 export const meSchema = z.object({
   sub: z.string(),
   email: z.optional(z.string()),
   groups: z.array(z.string()),
+  /** The wallets the caller may pay from, with their balances. */
+  wallets: z.array(z.object({ walletId: z.string(), kind: z.enum(WALLET_OWNER_KINDS), name: z.string(), balance: z.number() })),
 });
 export type Me = z.output<typeof meSchema>;
 
@@ -15,7 +18,8 @@ export const getMe = defineRoute({
   path: '/v1/me',
   auth: 'user',
   tag: 'accounts',
-  summary: 'The signed-in person: ID, e-mail and groups',
+  summary: 'The signed-in person: ID, e-mail, groups and wallets',
+  description: 'Opens the personal wallet on the first call, with the sign-up credits once per e-mail address.',
   status: 200,
   response: meSchema,
   errors: [],

@@ -10,6 +10,7 @@ import * as orders from './orders';
 import * as photos from './photos';
 import * as platform from './platform';
 import * as studios from './studios';
+import * as wallets from './wallets';
 
 export { API_VERSION } from './version';
 
@@ -34,6 +35,9 @@ export const routes = {
   createStyleImageUpload: studios.createStyleImageUpload,
   completeStyleImage: studios.completeStyleImage,
   deleteStyleImage: studios.deleteStyleImage,
+  getWallet: wallets.getWallet,
+  listWalletEntries: wallets.listWalletEntries,
+  adjustWallet: wallets.adjustWallet,
 } as const;
 
 export const ALL_ROUTES: readonly AnyRoute[] = Object.values(routes) as readonly AnyRoute[];
@@ -44,7 +48,8 @@ export const TAGS = [
   { name: 'orders', description: 'Customers place orders and follow them.' },
   { name: 'photos', description: 'Selfies uploaded straight to storage, checked as they land, and the submission of an order.' },
   { name: 'admin', description: 'Studio editors confirm or reject orders before any image is generated.' },
-  { name: 'accounts', description: 'Who is signed in.' },
+  { name: 'wallets', description: 'Credit wallets: balances, the history of every change, and admin adjustments.' },
+  { name: 'accounts', description: 'Who is signed in, and the wallets they may use.' },
   { name: 'platform', description: 'Health and this document.' },
 ] as const;
 
