@@ -63,9 +63,9 @@ export function invalidParam(param: string, message: string, code?: string): Str
   return new StripeApiError(400, 'invalid_request_error', message, code, param);
 }
 
-/** 404 `resource_missing`: "No such checkout.session: 'cs_test_…'" */
-export function resourceMissing(kind: string, id: string, param = 'id'): StripeApiError {
-  return new StripeApiError(404, 'invalid_request_error', `No such ${kind}: '${id}'`, 'resource_missing', param);
+/** `resource_missing`: "No such checkout.session: 'cs_test_…'" (404 for the path's object, 400 for one a parameter names). */
+export function resourceMissing(kind: string, id: string, param = 'id', status = 404): StripeApiError {
+  return new StripeApiError(status, 'invalid_request_error', `No such ${kind}: '${id}'`, 'resource_missing', param);
 }
 
 /** 401 without an API key (Stripe's type is `invalid_request_error`, without a code). */
