@@ -1,14 +1,32 @@
 import { apiHandler } from '#lib/api-handler';
-import { cognitoClient } from '#lib/clients';
+import { cognitoClient, ddb } from '#lib/clients';
 import { requireEnv } from '#lib/env';
+import { personalWalletId } from '#functions/wallets/access';
+import { type Ledger, LedgerStore } from '#functions/wallets/ledger-store';
 import { getMe } from '#shared/api/accounts';
+import { SIGNUP_GRANT_CREDITS } from '#shared/wallets';
 import { UserDirectory } from './user-directory';
 
-/** GET /v1/me — who is signed in, their e-mail and their groups. */
-export const getMeHandler = ({ directory }: { readonly directory: Pick<UserDirectory, 'profile'> }) =>
+export interface GetMeDeps {
+  readonly directory: Pick<UserDirectory, 'profile'>;
+  readonly ledger: Pick<Ledger, 'openPersonal'>;
+}
+
+/**
+ * GET /v1/me — who is signed in, their e-mail, their groups and the wallets
+ * they may use. The first call opens their personal wallet with the sign-up
+ * credits, granted once per e-mail address.
+ */
+export const getMeHandler = ({ directory, ledger }: GetMeDeps) =>
   apiHandler(getMe, async ({ caller }) => {
     const profile = await directory.profile(caller.sub);
-    return { sub: caller.sub, email: profile?.email, groups: [...caller.groups] };
+    const wallet = await ledger.openPersonal(personalWalletId(caller.sub), caller.sub, profile?.email, SIGNUP_GRANT_CREDITS);
+    return {
+      sub: caller.sub,
+      email: profile?.email,
+      groups: [...caller.groups],
+      wallets: [{ walletId: wallet.walletId, kind: 'person' as const, name: 'Personal', balance: wallet.balance }],
+    };
   });
 
-export const handler = getMeHandler({ directory: new UserDirectory(cognitoClient(), requireEnv('UserPool')) });
+export const handler = getMeHandler({ directory: new UserDirectory(cognitoClient(), requireEnv('UserPool')), ledger: new LedgerStore(ddb(), requireEnv('Table')) });

@@ -11,6 +11,7 @@ import { orders } from './orders';
 import { photos } from './photos';
 import { platform } from './platform';
 import { studios } from './studios';
+import { wallets } from './wallets';
 import type { DomainSpec, FunctionSpec, ObjectEventSpec, RouteSpec, StateMachineSpec } from './types';
 
 export * from './api';
@@ -22,7 +23,7 @@ export * from './types';
  * Every domain, in deployment order: a domain may use resources owned by the
  * shared stacks and by domains before it, never after it (see README, "Stacks").
  */
-export const DOMAINS: readonly DomainSpec[] = [studios, orders, photos, admin, accounts, platform];
+export const DOMAINS: readonly DomainSpec[] = [studios, orders, photos, admin, wallets, accounts, platform];
 
 export const FUNCTIONS: readonly FunctionSpec[] = DOMAINS.flatMap((d) => d.functions);
 export const ROUTES: readonly RouteSpec[] = DOMAINS.flatMap((d) => d.routes);

@@ -363,6 +363,7 @@ describe('studio stacks', () => {
       expect(throttled.map(routeKey).sort()).toEqual([
         'POST /v1/admin/orders/{orderId}/decision',
         'POST /v1/admin/studios/{studioId}/styles/{styleId}/images',
+        'POST /v1/admin/wallets/{walletId}/adjustments',
         'POST /v1/orders',
         'POST /v1/orders/{orderId}/photos',
         'POST /v1/orders/{orderId}/submit',

@@ -191,6 +191,26 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     { grant: 'ListOrderQueue/Table', denied: 'dynamodb:Query', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/admin/orders', claims: admin() }) },
     { grant: 'ListOrderQueue/UserPool', denied: 'cognito-idp:AdminGetUser', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/admin/orders', claims: admin() }) },
     { grant: 'GetMe/UserPool', denied: 'cognito-idp:AdminGetUser', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/me', claims: customer() }) },
+    // Reads the profile (the pool is granted), then cannot read or open the personal wallet.
+    { grant: 'GetMe/Table', denied: 'dynamodb:GetItem', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/me', claims: customer() }) },
+
+    // Wallets: the customer's personal wallet, opened by GET /v1/me before the cases run.
+    { grant: 'GetWallet/Table', denied: 'dynamodb:GetItem', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/wallets/{walletId}', claims: customer(), pathParameters: { walletId: customerSub } }) },
+    {
+      grant: 'ListWalletEntries/Table',
+      denied: 'dynamodb:GetItem',
+      status: 500,
+      event: () => makeEvent({ routeKey: 'GET /v1/wallets/{walletId}/entries', claims: customer(), pathParameters: { walletId: customerSub } }),
+    },
+    {
+      grant: 'AdjustWallet/Table',
+      denied: 'dynamodb:GetItem',
+      status: 500,
+      event: () =>
+        makeEvent({ routeKey: 'POST /v1/admin/wallets/{walletId}/adjustments', claims: admin(), pathParameters: { walletId: customerSub }, body: { amount: 1, reason: 'Grant test' } }),
+    },
+    // The sweeper reads the held reservations on the sparse index first.
+    { grant: 'SweepReservations/Table', denied: 'dynamodb:Query', event: () => ({}) },
     {
       grant: 'DecideOrder/Table',
       denied: 'dynamodb:UpdateItem',
@@ -242,6 +262,8 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     const asCustomer = new CustomerApi(cloud.endpoints.api, customerToken);
     const asAdmin = new CustomerApi(cloud.endpoints.api, adminToken);
     order = await asCustomer.orderAtGate(['corporate-grey']);
+    // Opens the customer's personal wallet, which the wallet cases read and adjust.
+    expect((await asCustomer.call('GET', '/v1/me')).status).toBe(200);
     const created = async () => {
       const answer = await asCustomer.call('POST', '/v1/orders', { studioId: 'north-light-studio', styleIds: ['corporate-grey'] });
       expect(answer.status).toBe(201);

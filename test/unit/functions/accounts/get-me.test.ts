@@ -1,6 +1,7 @@
 import '../../helpers/env';
 import { getMeHandler } from '#functions/accounts/get-me.handler';
 import type { Profile } from '#functions/accounts/user-directory';
+import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
 import { ADMIN_SUB, accessTokenClaims, adminAccessTokenClaims, type Claims, CUSTOMER_SUB, customerClaims, invoke, makeEvent } from '../../helpers/events';
 
 /** A user directory that knows some profiles by `sub`, and records who was looked up. */
@@ -22,11 +23,14 @@ const me = (claims: Claims | null = customerClaims, queryStringParameters?: Reco
 
 describe('Function: GetMe', () => {
   let directory: FakeDirectory;
+  let ledger: FakeLedgerStore;
   let handler: ReturnType<typeof getMeHandler>;
+  const personal = (sub: string, balance = 10) => [{ walletId: sub, kind: 'person', name: 'Personal', balance }];
 
   beforeEach(() => {
     directory = new FakeDirectory({ [CUSTOMER_SUB]: { email: 'ada@studio.example' }, [ADMIN_SUB]: { email: 'grace@studio.example' } });
-    handler = getMeHandler({ directory });
+    ledger = new FakeLedgerStore();
+    handler = getMeHandler({ directory, ledger });
   });
 
   it('answers the caller with the e-mail from the user directory and their groups', async () => {
@@ -35,7 +39,7 @@ describe('Function: GetMe', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(response.body).toEqual({ sub: CUSTOMER_SUB, email: 'ada@studio.example', groups: ['artists'] });
+    expect(response.body).toEqual({ sub: CUSTOMER_SUB, email: 'ada@studio.example', groups: ['artists'], wallets: personal(CUSTOMER_SUB) });
   });
 
   it('reads the e-mail from the directory, not from the token', async () => {
@@ -60,7 +64,7 @@ describe('Function: GetMe', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(response.body).toEqual({ sub: CUSTOMER_SUB, email: 'ada@studio.example', groups: [] });
+    expect(response.body).toEqual({ sub: CUSTOMER_SUB, email: 'ada@studio.example', groups: [], wallets: personal(CUSTOMER_SUB) });
   });
 
   it("answers an admin's access token with the admins group", async () => {
@@ -68,19 +72,19 @@ describe('Function: GetMe', () => {
     const response = await invoke(handler, me(adminAccessTokenClaims));
 
     // Assess
-    expect(response.body).toEqual({ sub: ADMIN_SUB, email: 'grace@studio.example', groups: ['admins'] });
+    expect(response.body).toEqual({ sub: ADMIN_SUB, email: 'grace@studio.example', groups: ['admins'], wallets: personal(ADMIN_SUB) });
   });
 
   it('answers without an e-mail when the directory has no profile', async () => {
     // Prepare
-    handler = getMeHandler({ directory: new FakeDirectory({}) });
+    handler = getMeHandler({ directory: new FakeDirectory({}), ledger });
 
     // Act
     const response = await invoke(handler, me());
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(response.body).toEqual({ sub: CUSTOMER_SUB, groups: [] });
+    expect(response.body).toEqual({ sub: CUSTOMER_SUB, groups: [], wallets: personal(CUSTOMER_SUB, 0) });
   });
 
   it('answers JSON that is never cached', async () => {
@@ -89,6 +93,44 @@ describe('Function: GetMe', () => {
 
     // Assess
     expect(response.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  });
+
+  it('opens the personal wallet on the first call with 10 credits, and grants them once', async () => {
+    // Act
+    await invoke(handler, me());
+    const response = await invoke(handler, me());
+
+    // Assess
+    expect(response.body).toMatchObject({ wallets: personal(CUSTOMER_SUB, 10) });
+    expect(ledger.peek(CUSTOMER_SUB)!.entries).toEqual([expect.objectContaining({ type: 'grant', amount: 10, reference: 'signup' })]);
+    expect(ledger.calls.filter((c) => c.method === 'openPersonal').map((c) => c.args)).toEqual([
+      [CUSTOMER_SUB, CUSTOMER_SUB, 'ada@studio.example', 10],
+      [CUSTOMER_SUB, CUSTOMER_SUB, 'ada@studio.example', 10],
+    ]);
+  });
+
+  it('grants nothing to a new person whose e-mail had the sign-up credits already', async () => {
+    // Prepare
+    await ledger.openPersonal('old-sub', 'old-sub', 'ADA@studio.example', 10);
+
+    // Act
+    const response = await invoke(handler, me());
+
+    // Assess
+    expect(response.body).toMatchObject({ wallets: personal(CUSTOMER_SUB, 0) });
+    expect(ledger.peek(CUSTOMER_SUB)!.entries).toEqual([]);
+  });
+
+  it('answers 500 INTERNAL_ERROR when the wallet cannot be opened', async () => {
+    // Prepare
+    ledger.failNext('openPersonal');
+
+    // Act
+    const response = await invoke(handler, me());
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.body).toMatchObject({ code: 'INTERNAL_ERROR' });
   });
 
   it('answers 401 UNAUTHENTICATED without claims and looks nobody up', async () => {
