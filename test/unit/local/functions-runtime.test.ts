@@ -24,7 +24,10 @@ describe('function runtime environments', () => {
     expect(listOrders.USER_POOL_ID).toBeUndefined();
     expect(listOrders.ORDER_PIPELINE_ARN).toBeUndefined();
     expect(runtime.functions.environment('GetMe')).toMatchObject({ USER_POOL_ID: `${REGION}_pool` });
-    expect(runtime.functions.environment('GetMe').TABLE_NAME).toBeUndefined();
+    expect(runtime.functions.environment('GetMe').UPLOADS_BUCKET).toBeUndefined();
+    // A function with no grants gets no resource variable at all.
+    const health = runtime.functions.environment('GetHealth');
+    expect([health.TABLE_NAME, health.USER_POOL_ID, health.UPLOADS_BUCKET]).toEqual([undefined, undefined, undefined]);
     for (const [variable, service] of [
       ['AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb'],
       ['AWS_ENDPOINT_URL_S3', 's3'],
