@@ -73,6 +73,8 @@ describe('web app on the local cloud', () => {
 
     // The first signed-in call wakes the account function's sandbox on a freshly started cloud.
     await expectText(customerPage, 'whoami', customer.email, 60_000);
+    // A new person's wallet opens with the 10 free credits, shown in the header.
+    await expectText(customerPage, 'credits', '10 credits');
     expect(new URL(customerPage.url()).hash).toBe('#/studios');
     await customerPage.getByTestId('marketplace').waitFor();
     expect(await customerPage.getByTestId('nav-studios').getAttribute('aria-current')).toBe('page');

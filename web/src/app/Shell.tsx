@@ -17,6 +17,8 @@ interface ShellProps {
 /** The signed-in frame: header with navigation and account, the banners, the page, the footer. */
 export function Shell({ me, path, error, notice, onDismissError, onSignOut, children }: ShellProps) {
   const links = navRoutes(ROUTES, me.groups);
+  // The personal wallet's balance as of sign-in (orders pay from it).
+  const wallet = me.wallets.find((w) => w.kind === 'person');
   return (
     <>
       <SkipLink />
@@ -35,6 +37,11 @@ export function Shell({ me, path, error, notice, onDismissError, onSignOut, chil
               <span class="whoami-email" title={me.sub}>
                 {me.email ?? me.sub}
               </span>
+              {wallet && (
+                <span class="credits" data-testid="credits" title={`Credits in ${wallet.name}`}>
+                  {wallet.balance.toLocaleString('en')} {wallet.balance === 1 ? 'credit' : 'credits'}
+                </span>
+              )}
               <span class="chips">
                 {(me.groups.length ? me.groups : ['customer']).map((group) => (
                   <span key={group} class="chip chip-group">
