@@ -12,7 +12,7 @@ import { photos } from './photos';
 import { platform } from './platform';
 import { studios } from './studios';
 import { wallets } from './wallets';
-import type { DomainSpec, FunctionSpec, ObjectEventSpec, RouteSpec, StateMachineSpec } from './types';
+import type { DomainSpec, FunctionSpec, ObjectEventSpec, RouteSpec, ScheduleSpec, StateMachineSpec } from './types';
 
 export * from './api';
 export * from './permissions';
@@ -29,6 +29,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = DOMAINS.flatMap((d) => d.funct
 export const ROUTES: readonly RouteSpec[] = DOMAINS.flatMap((d) => d.routes);
 export const STATE_MACHINES: readonly StateMachineSpec[] = DOMAINS.flatMap((d) => d.stateMachines);
 export const OBJECT_EVENTS: readonly ObjectEventSpec[] = DOMAINS.flatMap((d) => d.objectEvents ?? []);
+export const SCHEDULES: readonly ScheduleSpec[] = DOMAINS.flatMap((d) => d.schedules ?? []);
 
 /** The single-table design: one table, two global secondary indexes. */
 export const TABLE = {

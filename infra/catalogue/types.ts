@@ -70,6 +70,17 @@ export interface ObjectEventSpec {
 }
 
 /**
+ * A function run on a fixed rate: an EventBridge schedule rule on AWS, a timer
+ * on the local cloud; both hand it EventBridge's "Scheduled Event".
+ */
+export interface ScheduleSpec {
+  /** ID of the function of the same domain that runs. */
+  readonly functionId: string;
+  /** Minutes between runs. */
+  readonly everyMinutes: number;
+}
+
+/**
  * One domain of the product: its functions, the routes they serve and its
  * workflows. Each becomes one construct in its own stack on AWS.
  */
@@ -82,6 +93,8 @@ export interface DomainSpec {
   readonly stateMachines: readonly StateMachineSpec[];
   /** Functions run for objects created in a bucket. */
   readonly objectEvents?: readonly ObjectEventSpec[];
+  /** Functions run on a fixed rate. */
+  readonly schedules?: readonly ScheduleSpec[];
 }
 
 /** Serves a route contract with a function of the same domain. */

@@ -4,8 +4,8 @@ import { type DomainSpec, serve } from './types';
 
 /**
  * Credit wallets and their ledger. `SweepReservations` releases holds that
- * outlive their order; it is meant to run hourly (an EventBridge schedule on
- * AWS), and is invoked directly until the catalogue declares schedules.
+ * outlive their order; it runs hourly (an EventBridge schedule on AWS, a timer
+ * on the local cloud).
  */
 export const wallets: DomainSpec = {
   id: 'wallets',
@@ -43,4 +43,5 @@ export const wallets: DomainSpec = {
   ],
   routes: [serve(getWallet, 'GetWallet'), serve(listWalletEntries, 'ListWalletEntries'), serve(adjustWallet, 'AdjustWallet')],
   stateMachines: [],
+  schedules: [{ functionId: 'SweepReservations', everyMinutes: 60 }],
 };

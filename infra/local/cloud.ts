@@ -22,7 +22,7 @@ import type { CorsRule } from 'aws-cdk-lib/aws-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import S3rver from 's3rver';
 import { createConfirmedUser } from '../cognito-users';
-import { assertSubstitutions, type FunctionSpec, FUNCTIONS, GROUPS, OBJECT_EVENTS, RESOURCES, type ResourceRegistry, STATE_MACHINES, TABLE } from '../catalogue';
+import { assertSubstitutions, type FunctionSpec, FUNCTIONS, GROUPS, OBJECT_EVENTS, RESOURCES, type ResourceRegistry, SCHEDULES, STATE_MACHINES, TABLE } from '../catalogue';
 import { cognitoAuthorizer, type JwtAuthorizerConfig, LocalApi } from './api';
 import { bindLocally, type LocalContext, localName } from './binders';
 import type { DemoUser, LocalEndpoints } from './endpoints';
@@ -35,6 +35,7 @@ import type { S3FrontOptions } from './s3/front';
 import { deliverObjectEvents, PostObjectUploads } from './s3/object-events';
 import { LocalStepFunctions, SfnApiError } from './stepfunctions';
 import { buildWeb } from '../../web/build';
+import { startSchedules } from './schedules';
 import { seedStudios } from './seed';
 import { serveWeb } from './web';
 
@@ -532,6 +533,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     };
     mkdirSync(dirname(options.endpointsFile), { recursive: true });
     writeFileSync(options.endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`);
+
+    // The catalogue's schedules (the ledger's sweeper), as EventBridge rate rules run them.
+    const stopSchedules = startSchedules({ schedules: SCHEDULES, region: REGION, accountId: ACCOUNT, invoke: (id, event) => functions.invoke(id, event), log });
+    stops.push(async () => stopSchedules());
 
     // One warm sandbox per function, started once everything listens, so it holds up neither the
     // web build nor the ready line (about 0.5 s of CPU each), two at a time and API functions first;

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
-import { DOMAINS, FUNCTIONS, placeholdersOf, RESOURCES, ROUTES, routeKey, STATE_MACHINES, TABLE } from '../../infra/catalogue';
+import { DOMAINS, FUNCTIONS, placeholdersOf, RESOURCES, ROUTES, routeKey, SCHEDULES, STATE_MACHINES, TABLE } from '../../infra/catalogue';
 import { allStacks, type StudioStacks } from '../../infra/lib/app';
 import { testApp } from './support';
 
@@ -234,7 +234,7 @@ describe('studio stacks', () => {
 
     it('runs ValidatePhoto for each object created under originals/ in the uploads bucket, through EventBridge', () => {
       stateful.hasResourceProperties('Custom::S3BucketNotifications', { NotificationConfiguration: { EventBridgeConfiguration: {} } });
-      const rules = ofType(serviceResources, 'AWS::Events::Rule');
+      const rules = ofType(serviceResources, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
       expect(rules).toHaveLength(1);
       const [, rule] = rules[0]!;
       expect(rule.Properties.EventPattern).toMatchObject({
@@ -246,6 +246,18 @@ describe('studio stacks', () => {
       const [target] = rule.Properties.Targets as { Arn: unknown; RetryPolicy: { MaximumRetryAttempts: number } }[];
       expect(JSON.stringify(target!.Arn)).toContain('ValidatePhoto');
       expect(target!.RetryPolicy.MaximumRetryAttempts).toBe(2);
+    });
+
+    it('runs each scheduled function on its rate, with EventBridge retries', () => {
+      const scheduled = ofType(serviceResources, 'AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
+      // CDK writes whole hours as hours.
+      const rate = (minutes: number) => (minutes % 60 === 0 ? `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})` : `rate(${minutes} minute${minutes === 1 ? '' : 's'})`);
+      expect(scheduled.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(SCHEDULES.map((s) => rate(s.everyMinutes)));
+      for (const [[, rule], schedule] of scheduled.map((entry, i) => [entry, SCHEDULES[i]!] as const)) {
+        expect(JSON.stringify(rule.Properties.Targets)).toContain(schedule.functionId);
+        expect(rule.Properties.Targets[0].RetryPolicy.MaximumRetryAttempts).toBe(2);
+      }
+      expect(SCHEDULES).toContainEqual({ functionId: 'SweepReservations', everyMinutes: 60 });
     });
 
     it('grants rekognition:DetectFaces to ValidatePhoto alone', () => {

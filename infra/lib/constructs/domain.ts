@@ -105,6 +105,16 @@ export class Domain extends Construct {
       });
     }
 
+    for (const schedule of spec.schedules ?? []) {
+      const fn = functions.get(schedule.functionId);
+      if (!fn) throw new Error(`A schedule of ${spec.id} names function "${schedule.functionId}", which the domain does not declare.`);
+      new events.Rule(this, `${schedule.functionId}Schedule`, {
+        description: `${schedule.functionId} every ${schedule.everyMinutes} minutes`,
+        schedule: events.Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+        targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 2, maxEventAge: Duration.minutes(schedule.everyMinutes) })],
+      });
+    }
+
     for (const route of spec.routes) {
       const fn = functions.get(route.functionId);
       if (!fn) throw new Error(`Route ${route.method} ${route.path} names function "${route.functionId}", which the ${spec.id} domain does not declare.`);
