@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { assessFaces } from '../functions/photos/faces/port';
@@ -54,10 +54,6 @@ export async function sampleFaces(cacheDir: string): Promise<SampleFace[]> {
   return faces;
 }
 
-/** Names of the cached faces, for tools that only list them. */
-export function cachedFaceNames(cacheDir: string): string[] {
-  return existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.endsWith('.jpg')).map((f) => f.replace(/\.jpg$/, '')) : [];
-}
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(Math.max(value, min), max);

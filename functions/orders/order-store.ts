@@ -112,17 +112,7 @@ export class OrderStore {
    * ConditionalCheckFailedException when the order ID exists.
    */
   async create(order: NewOrder): Promise<OrderRecord> {
-    const record: OrderRecord = {
-      ...order,
-      styleDetails: [...order.styleDetails],
-      styles: order.styleDetails.map((style) => style.styleId),
-      credits: order.styleDetails.reduce((sum, style) => sum + style.priceCredits, 0),
-      photoCount: 0,
-      submissions: 0,
-      status: 'DRAFT',
-      updatedAt: order.createdAt,
-      timeline: [{ status: 'DRAFT', at: order.createdAt }],
-    };
+    const record = draftRecord(order);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -401,6 +391,21 @@ export class OrderStore {
         : undefined;
     return { items: items.map(toRecord), nextCursor };
   }
+}
+
+/** A new order as stored: a DRAFT with no photos, its style IDs and price derived from the styles it copied. */
+export function draftRecord(order: NewOrder): OrderRecord {
+  return {
+    ...order,
+    styleDetails: [...order.styleDetails],
+    styles: order.styleDetails.map((style) => style.styleId),
+    credits: order.styleDetails.reduce((sum, style) => sum + style.priceCredits, 0),
+    photoCount: 0,
+    submissions: 0,
+    status: 'DRAFT',
+    updatedAt: order.createdAt,
+    timeline: [{ status: 'DRAFT', at: order.createdAt }],
+  };
 }
 
 function toRecord(item: Record<string, unknown>): OrderRecord {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  draftRecord,
   type NewOrder,
   OrderConflictError,
   type OrderRecord,
@@ -96,17 +97,7 @@ export class FakeOrderStore implements Orders {
     if (this.orders.has(order.orderId)) throw conditionalCheckFailed();
     const open = [...this.orders.values()].filter((o) => o.customerId === order.customerId && !isTerminal(o.status)).length;
     if (open >= this.maxOpenOrders) throw new TooManyOpenOrdersError(this.maxOpenOrders);
-    const record: OrderRecord = {
-      ...order,
-      styleDetails: [...order.styleDetails],
-      styles: order.styleDetails.map((style) => style.styleId),
-      credits: order.styleDetails.reduce((sum, style) => sum + style.priceCredits, 0),
-      photoCount: 0,
-      submissions: 0,
-      status: 'DRAFT',
-      updatedAt: order.createdAt,
-      timeline: [{ status: 'DRAFT', at: order.createdAt }],
-    };
+    const record = draftRecord(order);
     this.orders.set(order.orderId, copy(record));
     return record;
   }
