@@ -2,6 +2,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { tracer } from './powertools';
 
@@ -38,4 +39,11 @@ export function sfnClient(): SFNClient {
 export function cognitoClient(): CognitoIdentityProviderClient {
   cognito ??= tracer.captureAWSv3Client(new CognitoIdentityProviderClient({}));
   return cognito;
+}
+
+let sesv2: SESv2Client | undefined;
+
+export function sesClient(): SESv2Client {
+  sesv2 ??= tracer.captureAWSv3Client(new SESv2Client({}));
+  return sesv2;
 }

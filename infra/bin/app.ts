@@ -6,6 +6,7 @@
  * Context (`-c key=value` or cdk.json):
  *   stage             stage name (default `dev`); `prod` retains data and enables threat protection
  *   alarmEmail        e-mail address subscribed to the alarm topic
+ *   mailFrom          the studio's sender address (an SES identity is created for it; SES e-mails it a verification link)
  *   logRetentionDays  CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, …)
  *   ephemeral         `true` for a stage whose data may be destroyed with it (default false: data is retained)
  *   removalPolicy     `retain` | `destroy` for stateful resources (default retain, destroy when ephemeral)
@@ -53,6 +54,7 @@ const config: StageConfig = resolveStageConfig({
   stage: text('stage') ?? 'dev',
   env: account || region ? { account, region } : undefined,
   alarmEmail: text('alarmEmail'),
+  mailFrom: text('mailFrom'),
   logRetentionDays: number('logRetentionDays'),
   ephemeral: flag('ephemeral'),
   removalPolicy: oneOf('removalPolicy', ['retain', 'destroy'] as const),

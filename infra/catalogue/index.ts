@@ -7,6 +7,7 @@
  */
 import { accounts } from './accounts';
 import { admin } from './admin';
+import { billing } from './billing';
 import { orders } from './orders';
 import { photos } from './photos';
 import { platform } from './platform';
@@ -23,7 +24,7 @@ export * from './types';
  * Every domain, in deployment order: a domain may use resources owned by the
  * shared stacks and by domains before it, never after it (see README, "Stacks").
  */
-export const DOMAINS: readonly DomainSpec[] = [studios, orders, photos, admin, wallets, accounts, platform];
+export const DOMAINS: readonly DomainSpec[] = [studios, orders, photos, admin, wallets, billing, accounts, platform];
 
 export const FUNCTIONS: readonly FunctionSpec[] = DOMAINS.flatMap((d) => d.functions);
 export const ROUTES: readonly RouteSpec[] = DOMAINS.flatMap((d) => d.routes);
@@ -40,6 +41,16 @@ export const TABLE = {
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
+} as const;
+
+/**
+ * The e-mail Cognito sends with a code (sign-up, a new code, a forgotten
+ * password): the user pool's verification message on AWS, and what the local
+ * cloud files in its outbox when cognito-local hands out a code. `{####}` is the code.
+ */
+export const VERIFICATION_EMAIL = {
+  subject: 'Your Headshot Studio code',
+  body: 'Your Headshot Studio code is {####}. Type it on the page that asked for it; it is good for 24 hours. If you did not ask for it, ignore this e-mail.',
 } as const;
 
 /** Cognito groups created in the user pool. */

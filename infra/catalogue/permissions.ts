@@ -27,6 +27,8 @@ export const ACTIONS: { readonly [K in ResourceKind]: (access: AccessByKind[K]) 
   userPool: () => ['cognito-idp:AdminGetUser'],
   // DetectFaces reads image bytes sent with the call: it has no resource to scope to.
   faceDetection: () => ['rekognition:DetectFaces'],
+  // SES v2 SendEmail authorizes on the sender's identity.
+  mail: () => ['ses:SendEmail'],
 };
 
 /** The actions of one grant. */

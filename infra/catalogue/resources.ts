@@ -19,6 +19,7 @@ export interface AccessByKind {
   readonly secret: 'read';
   readonly userPool: 'readUsers';
   readonly faceDetection: 'detect';
+  readonly mail: 'send';
 }
 export type ResourceKind = keyof AccessByKind;
 export type StateMachineAction = 'start' | 'describe' | 'taskResponse';
@@ -44,6 +45,18 @@ export const RESOURCES = {
     env: 'FACE_ANALYZER',
     owner: 'stateful',
     description: 'Finds faces in uploaded photos: Rekognition DetectFaces on AWS, face-api on the local cloud (the variable names the adapter)',
+  },
+  Mail: {
+    kind: 'mail',
+    env: 'MAIL_FROM',
+    owner: 'stateful',
+    description: "Sends e-mail from the stage's sender address: SES v2 on AWS, the local outbox on the local cloud (the variable is the sender)",
+  },
+  StripeSecret: {
+    kind: 'secret',
+    env: 'STRIPE_SECRET_ARN',
+    owner: 'stateful',
+    description: 'The Stripe account: JSON { "secretKey": "sk_…", "webhookSecret": "whsec_…" }, set by an operator (seeded with the Stripe stand-in\'s keys on the local cloud)',
   },
   UserPool: { kind: 'userPool', env: 'USER_POOL_ID', owner: 'auth', description: 'The Cognito user pool; profiles are read from it' },
   OrderPipeline: { kind: 'stateMachine', env: 'ORDER_PIPELINE_ARN', owner: { domain: 'orders' }, description: 'The order pipeline, up to the confirmation gate' },

@@ -102,4 +102,9 @@ export const BINDERS: { readonly [K in ResourceKind]: Binder<K> } = {
     });
     return service.adapter;
   },
+
+  mail: (target, mail, access) => {
+    allow(target, actionsFor('mail', access), [mail.identityArn]);
+    return mail.sender;
+  },
 };

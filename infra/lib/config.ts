@@ -48,6 +48,13 @@ export interface StageConfig {
    * @default - no subscription; alarms still publish to the topic
    */
   readonly alarmEmail?: string;
+  /**
+   * The address the studio's e-mail comes from (invitations, order news). The
+   * stateful stack creates an SES identity for it, and SES e-mails the address
+   * a link that verifies it; until then, and while the account is in the SES
+   * sandbox, only verified recipients receive mail.
+   */
+  readonly mailFrom: string;
   /** Steady-state request rate (requests/second) of the HTTP API's default stage. */
   readonly apiRateLimit: number;
   /** Burst capacity (requests) of the HTTP API's default stage. */
@@ -86,6 +93,7 @@ export function defaultStageConfig(stage = 'dev', ephemeral = false): StageConfi
     logRetentionDays: prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
     logLevel: prod ? 'INFO' : 'DEBUG',
     metricsNamespace: 'HeadshotStudio',
+    mailFrom: `studio@${stage}.headshots.example.com`,
     apiRateLimit: (prod ? API_THROTTLE.prod : API_THROTTLE.default).rateLimit,
     apiBurstLimit: (prod ? API_THROTTLE.prod : API_THROTTLE.default).burstLimit,
     threatProtection: prod,
@@ -102,6 +110,7 @@ export function resolveStageConfig(partial: Partial<StageConfig> = {}): StageCon
   if (!(Object.values(RetentionDays) as number[]).includes(config.logRetentionDays)) {
     throw new Error(`logRetentionDays ${config.logRetentionDays} is not a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, …).`);
   }
+  if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(config.mailFrom)) throw new Error(`mailFrom "${config.mailFrom}" is not an e-mail address.`);
   if (config.apiRateLimit <= 0 || config.apiBurstLimit <= 0) throw new Error('API rate and burst limits must be positive.');
   return config;
 }

@@ -18,6 +18,8 @@ export interface ConstructOfKind {
   readonly userPool: cognito.IUserPool;
   /** A service rather than a resource: which adapter the deployment uses. */
   readonly faceDetection: { readonly adapter: 'rekognition' };
+  /** The sender address and the SES identity it is verified as. */
+  readonly mail: { readonly sender: string; readonly identityArn: string };
 }
 
 /**

@@ -10,6 +10,9 @@ export interface LocalContext {
   readonly userPoolId?: string;
 }
 
+/** The local stage's sender address: the one identity the local SES has verified. */
+export const LOCAL_MAIL_FROM = 'studio@headshots.localhost';
+
 /** A bound resource: the value of its environment variable, and the ARNs a policy names. */
 export interface LocalBinding {
   readonly value: string;
@@ -58,6 +61,8 @@ export const LOCAL_BINDERS: { readonly [K in ResourceKind]: (resourceId: string,
   },
   // The local cloud answers with face-api in the function's own process: no service is called.
   faceDetection: () => ({ value: 'face-api', resources: ['*'] }),
+  // The local SES knows one verified identity, the local sender (infra/local/mail/ses.ts).
+  mail: (_id, ctx) => ({ value: LOCAL_MAIL_FROM, resources: [`arn:aws:ses:${ctx.region}:${ctx.accountId}:identity/${LOCAL_MAIL_FROM}`] }),
   userPool: (_id, ctx) => {
     if (!ctx.userPoolId) throw new Error('The local user pool does not exist yet.');
     return { value: ctx.userPoolId, resources: [`arn:aws:cognito-idp:${ctx.region}:${ctx.accountId}:userpool/${ctx.userPoolId}`] };

@@ -24,7 +24,7 @@ import S3rver from 's3rver';
 import { createConfirmedUser } from '../cognito-users';
 import { assertSubstitutions, type FunctionSpec, FUNCTIONS, GROUPS, OBJECT_EVENTS, RESOURCES, type ResourceRegistry, SCHEDULES, STATE_MACHINES, TABLE } from '../catalogue';
 import { cognitoAuthorizer, type JwtAuthorizerConfig, LocalApi } from './api';
-import { bindLocally, type LocalContext, localName } from './binders';
+import { bindLocally, LOCAL_MAIL_FROM, type LocalContext, localName } from './binders';
 import type { DemoUser, LocalEndpoints } from './endpoints';
 import { functionAccessKey, LocalFunctions } from './functions';
 import type { IamService, RequiredAccess } from './iam/policy';
@@ -37,6 +37,9 @@ import { LocalStepFunctions, SfnApiError } from './stepfunctions';
 import { buildWeb } from '../../web/build';
 import { startSchedules } from './schedules';
 import { seedStudios } from './seed';
+import { fileCognitoCodes } from './mail/cognito-codes';
+import { Outbox } from './mail/outbox';
+import { startLocalSes } from './mail/ses';
 import { serveWeb } from './web';
 
 export const REGION = 'us-east-1';
@@ -96,6 +99,8 @@ export interface ServiceUrls {
   readonly s3: string;
   readonly stepfunctions: string;
   readonly cognito: string;
+  /** SES v2 (the local SES, which files mail in the outbox). */
+  readonly ses: string;
 }
 
 export interface FunctionRuntimeOptions {
@@ -171,6 +176,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
       s3: await proxy('s3', options.services.s3, { forwardAs: CREDENTIALS.accessKeyId, port: options.s3Front?.port, s3: options.s3Front }),
       stepfunctions: await proxy('states', options.services.stepfunctions),
       cognito: await proxy('cognito-idp', options.services.cognito),
+      ses: await proxy('ses', options.services.ses),
     };
     const environments = functionEnvironments(options.context, registry, specs);
     const functions = new LocalFunctions(options.root, options.context.region, options.context.accountId, {
@@ -181,6 +187,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
         AWS_ENDPOINT_URL_S3: urls.s3,
         AWS_ENDPOINT_URL_SFN: urls.stepfunctions,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.cognito,
+        AWS_ENDPOINT_URL_SESV2: urls.ses,
         S3_FORCE_PATH_STYLE: 'true',
         ...options.baseEnv,
       },
@@ -376,7 +383,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   try {
     assertJava();
     for (const key of Object.keys(ports) as (keyof Ports)[]) await assertPortFree(ports[key], key, PORT_ENV[key]);
-    for (const dir of ['dynamodb', 's3', 'cognito', 'stepfunctions']) mkdirSync(join(dataDir, dir), { recursive: true });
+    for (const dir of ['dynamodb', 's3', 'cognito', 'stepfunctions', 'outbox']) mkdirSync(join(dataDir, dir), { recursive: true });
     // The web app's origins: the API's CORS and the uploads bucket's name them.
     const webOrigins = [url(ports.web), `http://localhost:${ports.web}`];
     const uploadCors = browserUploadCors(webOrigins);
@@ -403,6 +410,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const s3rver = new S3rver({ port: s3rverPort, address: LOOPBACK, directory: join(dataDir, 's3'), silent: true });
     await s3rver.run();
     stops.push(() => s3rver.close());
+
+    // SES v2, in this process, on an internal port: mail lands in the outbox under the data folder.
+    const outbox = new Outbox(join(dataDir, 'outbox'));
+    const ses = await startLocalSes({ outbox, region: REGION, verifiedIdentities: [LOCAL_MAIL_FROM] });
+    stops.push(() => ses.close());
+    // cognito-local prints the codes it would e-mail; they go to the same outbox, as the pool's messages.
+    const stopFilingCodes = fileCognitoCodes(cognitoChild, outbox);
+    stops.push(async () => stopFilingCodes());
 
     const clientConfig = { region: REGION, credentials: CREDENTIALS };
     const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: url(ports.dynamodb) });
@@ -451,7 +466,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const postObjects = new PostObjectUploads();
     const runtime = await startFunctionRuntime({
       root,
-      services: { dynamodb: url(ports.dynamodb), s3: url(s3rverPort), stepfunctions: url(ports.stepfunctions), cognito: url(ports.cognito) },
+      services: { dynamodb: url(ports.dynamodb), s3: url(s3rverPort), stepfunctions: url(ports.stepfunctions), cognito: url(ports.cognito), ses: ses.url },
       context: { ...localContext, userPoolId: pool.userPoolId },
       baseEnv: powertoolsEnv(),
       taskTokenStateMachine: (token) => taskTokenStateMachine(sfn, token),
@@ -514,6 +529,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       port: ports.web,
       config: { apiUrl: url(ports.api), region: REGION, cognitoEndpoint: `${url(ports.cognito)}/`, userPoolClientId: pool.clientId },
       s3Url: url(ports.s3),
+      outbox,
       log,
     });
     stops.push(() => close(webServer));
@@ -526,6 +542,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamodb: url(ports.dynamodb),
       s3: url(ports.s3),
       stepfunctions: url(ports.stepfunctions),
+      ses: ses.url,
+      outbox: { dir: outbox.dir, page: `${url(ports.web)}/outbox` },
       tableName: TABLE_NAME,
       buckets: BUCKETS,
       stateMachines: stateMachineArns,

@@ -12,6 +12,10 @@ export interface LocalEndpoints {
   readonly dynamodb: string;
   readonly s3: string;
   readonly stepfunctions: string;
+  /** The local SES v2 endpoint (functions reach it through their authorizing proxy). */
+  readonly ses: string;
+  /** Where mail lands: one JSON file per message, and the web app's page of them. */
+  readonly outbox: { readonly dir: string; readonly page: string };
   readonly tableName: string;
   readonly buckets: { readonly uploads: string; readonly outputs: string };
   readonly stateMachines: Readonly<Record<string, string>>;

@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { WebConfig } from '../../web/config';
 import { contentSecurityPolicy } from '../security-headers';
+import type { Outbox } from './mail/outbox';
+import { outboxRoute } from './mail/page';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,6 +25,8 @@ export interface WebOptions {
   readonly config: WebConfig;
   /** The S3 front browsers upload to and read signed links from, as the site's CSP allows the buckets on AWS. */
   readonly s3Url: string;
+  /** The local outbox, shown at `/outbox` (mail never leaves the machine). */
+  readonly outbox?: Outbox;
   readonly log: (line: string) => void;
 }
 
@@ -51,6 +55,16 @@ export async function serveWeb(options: WebOptions): Promise<Server> {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const mail = options.outbox ? outboxRoute(options.outbox, path, new URL(req.url ?? '/', 'http://local').searchParams) : undefined;
+    if (mail) {
+      // A message's own HTML may not run scripts or load anything: it is shown as the mail client would.
+      const headers =
+        mail.type === 'mail'
+          ? { ...SECURITY_HEADERS, 'content-security-policy': "default-src 'none'; img-src data: https:; style-src 'unsafe-inline'", 'content-type': TYPES['.html'] }
+          : { ...SECURITY_HEADERS, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'", 'content-type': mail.type === 'json' ? TYPES['.json'] : TYPES['.html'] };
+      res.writeHead(mail.status, { ...headers, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : mail.body);
       return;
     }
     if (path === '/config.json') {

@@ -234,7 +234,7 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     const e = cloud.endpoints;
     return startFunctionRuntime({
       root: ROOT,
-      services: { dynamodb: e.dynamodb, s3: e.s3, stepfunctions: e.stepfunctions, cognito: e.cognito.endpoint },
+      services: { dynamodb: e.dynamodb, s3: e.s3, stepfunctions: e.stepfunctions, cognito: e.cognito.endpoint, ses: e.ses },
       context: { region: REGION, accountId: ACCOUNT, prefix: PREFIX, userPoolId: e.cognito.userPoolId },
       policyGrants: (spec: FunctionSpec) =>
         spec.id === functionId ? Object.fromEntries(Object.entries(spec.grants).filter(([id]) => id !== resourceId)) : spec.grants,

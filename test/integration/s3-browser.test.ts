@@ -107,7 +107,7 @@ describe('the local S3 for browsers: presigned POST and GET, CORS, Object Create
     runtime = await startFunctionRuntime({
       root: ROOT,
       // Only S3 is called here.
-      services: { dynamodb: 'http://127.0.0.1:9', s3: s3rverUrl, stepfunctions: 'http://127.0.0.1:9', cognito: 'http://127.0.0.1:9' },
+      services: { dynamodb: 'http://127.0.0.1:9', s3: s3rverUrl, stepfunctions: 'http://127.0.0.1:9', cognito: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' },
       context: { region: REGION, accountId: ACCOUNT, prefix: PREFIX },
       functions: FUNCTIONS,
       onDenied: (functionId, access) => denials.push(`${functionId} ${access.action} ${access.resource}`),

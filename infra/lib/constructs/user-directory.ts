@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { GROUPS } from '../../catalogue';
+import { GROUPS, VERIFICATION_EMAIL } from '../../catalogue';
 
 export interface UserDirectoryProps {
   /**
@@ -38,6 +38,7 @@ export class UserDirectory extends Construct {
       selfSignUpEnabled: true,
       signInAliases: { email: true },
       autoVerify: { email: true },
+      userVerification: { emailStyle: cognito.VerificationEmailStyle.CODE, emailSubject: VERIFICATION_EMAIL.subject, emailBody: VERIFICATION_EMAIL.body },
       keepOriginal: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
       signInCaseSensitive: false,

@@ -1,6 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { removalPolicyOf, type StageConfig } from '../config';
 import { MediaBuckets } from '../constructs/media-buckets';
@@ -21,6 +22,7 @@ export const STATEFUL_IDS = {
   outputs: 'OutputsBucket',
   studioMedia: 'StudioMediaBucket',
   faceDetection: 'FaceDetection',
+  mail: 'Mail',
 } as const;
 
 /**
@@ -42,7 +44,7 @@ export class StatefulStack extends Stack {
     const owned = ownedBy(index.registry, 'stateful');
 
     const known: string[] = Object.values(STATEFUL_IDS);
-    const unknown = [...(owned.table ?? []), ...(owned.bucket ?? []), ...(owned.faceDetection ?? [])].filter((resourceId) => !known.includes(resourceId));
+    const unknown = [...(owned.table ?? []), ...(owned.bucket ?? []), ...(owned.faceDetection ?? []), ...(owned.mail ?? [])].filter((resourceId) => !known.includes(resourceId));
     if (unknown.length) throw new Error(`The stateful stack has no construct for ${unknown.join(', ')}; add one to StatefulStack.`);
 
     this.table = new StudioTable(this, 'Table', { removalPolicy }).table;
@@ -55,6 +57,12 @@ export class StatefulStack extends Stack {
     index.add(STATEFUL_IDS.outputs, 'bucket', this.outputsBucket);
     index.add(STATEFUL_IDS.studioMedia, 'bucket', this.studioMediaBucket);
     index.add(STATEFUL_IDS.faceDetection, 'faceDetection', { adapter: 'rekognition' });
+    // The sender's SES identity: SES e-mails the address a verification link when it is created.
+    const mailIdentity = new ses.EmailIdentity(this, 'MailIdentity', { identity: ses.Identity.email(props.config.mailFrom) });
+    index.add(STATEFUL_IDS.mail, 'mail', {
+      sender: props.config.mailFrom,
+      identityArn: this.formatArn({ service: 'ses', resource: 'identity', resourceName: mailIdentity.emailIdentityName }),
+    });
 
     const generic = [...(owned.queue ?? []), ...(owned.topic ?? []), ...(owned.secret ?? [])];
     if (generic.length) new RegistryResources(this, 'Registry', { index, ids: generic, removalPolicy });

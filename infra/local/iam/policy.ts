@@ -8,7 +8,7 @@ import type { LocalStatement } from '../binders';
  */
 
 /** The services the local cloud authorizes, by their IAM prefix. */
-export type IamService = 'dynamodb' | 's3' | 'states' | 'cognito-idp';
+export type IamService = 'dynamodb' | 's3' | 'states' | 'cognito-idp' | 'ses';
 
 /** One authorization a request needs: an action on a resource ARN (`*` when the action takes none). */
 export interface RequiredAccess {
@@ -71,6 +71,8 @@ export function accessDeniedAnswer(service: IamService, principalArn: string, ac
       return json(400, 'application/x-amz-json-1.0', { __type: 'AccessDeniedException', message }, requestId);
     case 'cognito-idp':
       return json(400, 'application/x-amz-json-1.1', { __type: 'AccessDeniedException', message }, requestId);
+    case 'ses':
+      return restJson(403, 'AccessDeniedException', message, requestId);
     case 's3':
       return {
         status: 403,
@@ -78,6 +80,11 @@ export function accessDeniedAnswer(service: IamService, principalArn: string, ac
         body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`,
       };
   }
+}
+
+/** restJson1 services (SES v2) name the error in `x-amzn-ErrorType` and answer `{ message }`. */
+function restJson(status: number, type: string, message: string, requestId: string): ProxyAnswer {
+  return { status, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': type }, body: JSON.stringify({ message }) };
 }
 
 function json(status: number, contentType: string, body: unknown, requestId: string): ProxyAnswer {
@@ -93,6 +100,7 @@ export function unrecognizedKeyAnswer(service: IamService, accessKey: string, re
       body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does not exist in our records.</Message><AWSAccessKeyId>${accessKey.replace(/[<&>]/g, '')}</AWSAccessKeyId><RequestId>${requestId}</RequestId></Error>`,
     };
   }
+  if (service === 'ses') return restJson(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.', requestId);
   const contentType = service === 'cognito-idp' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
   return json(400, contentType, { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, requestId);
 }

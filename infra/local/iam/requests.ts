@@ -3,7 +3,7 @@ import type { IamService, RequiredAccess } from './policy';
 /**
  * Maps a raw service request to the IAM authorizations AWS requires for it
  * (the Service Authorization Reference's actions and resource types), for the
- * four services the local cloud runs: DynamoDB, S3, Step Functions and Cognito.
+ * services the local cloud runs: DynamoDB, S3, Step Functions, Cognito and SES v2.
  */
 
 /** A request as the authorizing proxy received it. */
@@ -60,6 +60,8 @@ export function requiredAccess(service: IamService, request: ServiceRequest, ctx
       return statesAccess(request, ctx);
     case 'cognito-idp':
       return cognitoAccess(request, ctx);
+    case 'ses':
+      return sesAccess(request, ctx);
   }
 }
 
@@ -195,6 +197,17 @@ function cognitoAccess(request: ServiceRequest, ctx: RequestContext): RequiredAc
   const body = jsonBody(request);
   const resource = typeof body.UserPoolId === 'string' ? `arn:aws:cognito-idp:${ctx.region}:${ctx.accountId}:userpool/${body.UserPoolId}` : '*';
   return [{ action: `cognito-idp:${op}`, resource }];
+}
+
+/** SES v2 SendEmail authorizes on the sender's identity: the address's own, as the studio verifies an address. */
+function sesAccess(request: ServiceRequest, ctx: RequestContext): RequiredAccess[] {
+  const path = new URL(request.url, 'http://local').pathname;
+  if (request.method.toUpperCase() === 'POST' && path === '/v2/email/outbound-emails') {
+    const from = jsonBody(request).FromEmailAddress;
+    const address = typeof from === 'string' ? (/<([^<>]+)>\s*$/.exec(from)?.[1] ?? from).trim() : '';
+    return [{ action: 'ses:SendEmail', resource: address ? `arn:aws:ses:${ctx.region}:${ctx.accountId}:identity/${address}` : '*' }];
+  }
+  return [{ action: 'ses:Unknown', resource: '*' }];
 }
 
 function header(headers: ServiceRequest['headers'], name: string): string | undefined {

@@ -5,7 +5,7 @@ import { functionAccessKey } from '../../../infra/local/functions';
 
 /** The cloud's function runtime: what each function's sandbox is given. */
 describe('function runtime environments', () => {
-  const services = { dynamodb: 'http://127.0.0.1:8000', s3: 'http://127.0.0.1:4569', stepfunctions: 'http://127.0.0.1:8083', cognito: 'http://127.0.0.1:9229' };
+  const services = { dynamodb: 'http://127.0.0.1:8000', s3: 'http://127.0.0.1:4569', stepfunctions: 'http://127.0.0.1:8083', cognito: 'http://127.0.0.1:9229', ses: 'http://127.0.0.1:9340' };
   let runtime: FunctionRuntime;
 
   beforeAll(async () => {
@@ -33,6 +33,7 @@ describe('function runtime environments', () => {
       ['AWS_ENDPOINT_URL_S3', 's3'],
       ['AWS_ENDPOINT_URL_SFN', 'stepfunctions'],
       ['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'cognito'],
+      ['AWS_ENDPOINT_URL_SESV2', 'ses'],
     ] as const) {
       expect(listOrders[variable]).toBe(runtime.proxies[service]);
       expect(listOrders[variable]).not.toBe(services[service]);
