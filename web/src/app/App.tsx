@@ -1,7 +1,9 @@
+import type { FunctionComponent } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WebConfig } from '../../config';
 import { ApiClient, ApiError, ErrorCodes, type Me } from '../api/client';
 import { SignInPage } from '../auth/SignInPage';
+import { type AuthPagesProps, ResetPasswordPage, SignUpPage, VerifyPage } from '../auth/SignUpPages';
 import { AuthError, CognitoClient, SessionManager } from '../auth/session';
 import { focusHeadingOnNextRender } from '../ui/PageHeading';
 import { Spinner } from '../ui/Spinner';
@@ -14,6 +16,14 @@ import { Forbidden, NotFound } from './StatusPages';
 import { navigate, useHashPath } from './useHashPath';
 
 const APP_NAME = 'Headshot Studio';
+
+/** The pages of a person who is not signed in: create an account, confirm it, reset a password. */
+const SIGNED_OUT_PAGES: Readonly<Record<string, FunctionComponent<AuthPagesProps> | undefined>> = {
+  '/signup': SignUpPage,
+  '/verify': VerifyPage,
+  '/reset': ResetPasswordPage,
+};
+const SIGNED_OUT_TITLES: Readonly<Record<string, string>> = { '/signup': 'Create your account', '/verify': 'Confirm your email', '/reset': 'Reset your password' };
 const NOTICE_MS = 6_000;
 
 type Phase =
@@ -28,9 +38,10 @@ type Phase =
  */
 export function App({ config }: { config: WebConfig }) {
   const onSessionEnded = useRef<(message: string) => void>(() => undefined);
-  const { sessions, api } = useMemo(() => {
-    const sessions = new SessionManager(new CognitoClient(config), (message) => onSessionEnded.current(message));
-    return { sessions, api: new ApiClient(config.apiUrl, sessions) };
+  const { cognito, sessions, api } = useMemo(() => {
+    const cognito = new CognitoClient(config);
+    const sessions = new SessionManager(cognito, (message) => onSessionEnded.current(message));
+    return { cognito, sessions, api: new ApiClient(config.apiUrl, sessions) };
   }, [config]);
 
   const [phase, setPhase] = useState<Phase>(() => (sessions.session ? { kind: 'loading' } : { kind: 'signed-out' }));
@@ -75,7 +86,14 @@ export function App({ config }: { config: WebConfig }) {
   const resolved: Resolved = resolveRoute(ROUTES, path, signedIn?.groups ?? []);
 
   // Each route change: title, scroll, banners, and the focus to the new page's heading.
-  const pageTitle = phase.kind === 'signed-out' && !(resolved.kind !== 'not-found' && resolved.route.public) ? 'Sign in' : resolved.kind === 'not-found' ? 'Page not found' : resolved.route.title;
+  const pageTitle =
+    phase.kind === 'signed-out' && SIGNED_OUT_TITLES[path]
+      ? SIGNED_OUT_TITLES[path]
+      : phase.kind === 'signed-out' && !(resolved.kind !== 'not-found' && resolved.route.public)
+        ? 'Sign in'
+        : resolved.kind === 'not-found'
+          ? 'Page not found'
+          : resolved.route.title;
   useEffect(() => {
     document.title = `${pageTitle} · ${APP_NAME}`;
   }, [pageTitle]);
@@ -134,8 +152,26 @@ export function App({ config }: { config: WebConfig }) {
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   };
 
+  const signIn = async (email: string, password: string) => {
+    await sessions.signIn(email, password);
+    await enter(true);
+  };
+
   let content;
-  if (phase.kind === 'signed-out') {
+  const AccountPage = phase.kind === 'signed-out' ? SIGNED_OUT_PAGES[path] : undefined;
+  if (AccountPage) {
+    content = (
+      <AccountPage
+        cognito={cognito}
+        signIn={signIn}
+        toSignIn={(message) => {
+          history.replaceState(null, '', location.pathname);
+          setPhase({ kind: 'signed-out', notice: message });
+          window.dispatchEvent(new HashChangeEvent('hashchange'));
+        }}
+      />
+    );
+  } else if (phase.kind === 'signed-out') {
     if (resolved.kind !== 'not-found' && resolved.route.public) {
       const View = resolved.route.view;
       content = (
@@ -147,10 +183,7 @@ export function App({ config }: { config: WebConfig }) {
       content = (
         <SignInPage
           notice={phase.notice}
-          signIn={async (email, password) => {
-            await sessions.signIn(email, password);
-            await enter(true);
-          }}
+          signIn={signIn}
         />
       );
     }

@@ -21,7 +21,7 @@ export interface IdClaims {
 /** A sign-in or refresh failure, with a message meant for the person at the keyboard. */
 export class AuthError extends Error {
   constructor(
-    readonly kind: 'credentials' | 'network' | 'unsupported' | 'service',
+    readonly kind: 'credentials' | 'network' | 'unsupported' | 'service' | 'conflict' | 'code' | 'password' | 'unconfirmed',
     message: string,
   ) {
     super(message);
@@ -63,29 +63,97 @@ export class CognitoClient {
     return toSession(result, this.now(), session.refreshToken);
   }
 
-  private async initiateAuth(flow: string, parameters: Record<string, string>): Promise<InitiateAuthResponse> {
+  /**
+   * Creates an account; Cognito e-mails a code to confirm the address (the
+   * local cloud files it in its outbox). Answers whether the account still
+   * needs that code.
+   */
+  async signUp(email: string, password: string): Promise<{ readonly needsCode: boolean }> {
+    const answer = await this.call<{ UserConfirmed?: boolean }>('SignUp', 'sign-up', {
+      Username: email,
+      Password: password,
+      UserAttributes: [{ Name: 'email', Value: email }],
+    });
+    return { needsCode: !answer.UserConfirmed };
+  }
+
+  /** Confirms a new account with the code from the e-mail. */
+  async confirmSignUp(email: string, code: string): Promise<void> {
+    await this.call('ConfirmSignUp', 'code', { Username: email, ConfirmationCode: code });
+  }
+
+  /** Sends a new sign-up code. */
+  async resendCode(email: string): Promise<void> {
+    await this.call('ResendConfirmationCode', 'code', { Username: email });
+  }
+
+  /** Sends a code to reset a forgotten password. */
+  async forgotPassword(email: string): Promise<void> {
+    await this.call('ForgotPassword', 'reset', { Username: email });
+  }
+
+  /** Sets a new password with the code from the reset e-mail. */
+  async confirmForgotPassword(email: string, code: string, password: string): Promise<void> {
+    await this.call('ConfirmForgotPassword', 'reset', { Username: email, ConfirmationCode: code, Password: password });
+  }
+
+  /** Changes the signed-in person's password (their access token proves who they are). */
+  async changePassword(accessToken: string, previous: string, next: string): Promise<void> {
+    await this.call('ChangePassword', 'change', { AccessToken: accessToken, PreviousPassword: previous, ProposedPassword: next }, false);
+  }
+
+  private initiateAuth(flow: string, parameters: Record<string, string>): Promise<InitiateAuthResponse> {
+    return this.call<InitiateAuthResponse>('InitiateAuth', 'sign-in', { AuthFlow: flow, AuthParameters: parameters });
+  }
+
+  /** One call of the user pool API; the app client's ID goes with every call that takes one. */
+  private async call<T>(operation: string, context: CognitoContext, body: Record<string, unknown>, withClient = true): Promise<T> {
     let response: Response;
     try {
       response = await this.fetchImpl(this.config.cognitoEndpoint, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-amz-json-1.1',
-          'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+          'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
         },
-        body: JSON.stringify({ AuthFlow: flow, ClientId: this.config.userPoolClientId, AuthParameters: parameters }),
+        body: JSON.stringify(withClient ? { ClientId: this.config.userPoolClientId, ...body } : body),
       });
     } catch {
       throw new AuthError('network', 'Could not reach the sign-in service. Check your connection and try again.');
     }
-    const body = (await response.json().catch(() => ({}))) as InitiateAuthResponse & { __type?: string; message?: string };
-    if (!response.ok) throw cognitoError(response.status, body.__type, body.message);
-    return body;
+    const answer = (await response.json().catch(() => ({}))) as T & { __type?: string; message?: string };
+    if (!response.ok) throw cognitoError(response.status, answer.__type, answer.message, context);
+    return answer;
   }
 }
 
-function cognitoError(status: number, type: string | undefined, message: string | undefined): AuthError {
+/** What the person was doing when Cognito refused: the same error reads differently in each. */
+type CognitoContext = 'sign-in' | 'sign-up' | 'code' | 'reset' | 'change';
+
+function cognitoError(status: number, type: string | undefined, message: string | undefined, context: CognitoContext = 'sign-in'): AuthError {
   // The JSON protocol names the error in __type, sometimes prefixed with a namespace ("…#NotAuthorizedException").
   const name = type?.split('#').pop() ?? '';
+  switch (name) {
+    case 'UsernameExistsException':
+      return new AuthError('conflict', 'An account with this email address exists already. Sign in, or reset its password.');
+    case 'CodeMismatchException':
+      return new AuthError('code', 'That code is not right. Check the latest e-mail and type the code again.');
+    case 'ExpiredCodeException':
+      return new AuthError('code', 'That code has expired. Ask for a new one.');
+    case 'InvalidPasswordException':
+      if (context !== 'sign-in') return new AuthError('password', passwordRule(message));
+      break;
+    case 'InvalidParameterException':
+      if (context === 'sign-up') return new AuthError('password', message ?? 'Check the email address and password.');
+      break;
+    case 'NotAuthorizedException':
+      if (context === 'change') return new AuthError('credentials', 'Your current password is not right.');
+      if (context === 'code') return new AuthError('code', 'This account is confirmed already. Sign in.');
+      break;
+    case 'UserNotFoundException':
+      if (context === 'code' || context === 'reset') return new AuthError('credentials', 'No account uses this email address. Check it, or create an account.');
+      break;
+  }
   switch (name) {
     // Cognito answers a wrong password with NotAuthorizedException; cognito-local with InvalidPasswordException.
     case 'NotAuthorizedException':
@@ -93,16 +161,25 @@ function cognitoError(status: number, type: string | undefined, message: string 
     case 'InvalidPasswordException':
       return new AuthError('credentials', 'That email and password do not match an account. Check them and try again.');
     case 'UserNotConfirmedException':
-      return new AuthError('credentials', 'This account is not confirmed yet. Ask the studio team to confirm it.');
+      return new AuthError('unconfirmed', 'This account is not confirmed yet. Type the code we e-mailed you.');
     case 'PasswordResetRequiredException':
       return new AuthError('credentials', 'This account needs a new password. Ask the studio team to reset it.');
     case 'TooManyRequestsException':
     case 'LimitExceededException':
-      return new AuthError('service', 'Too many sign-in attempts. Wait a minute, then try again.');
+      return new AuthError('service', context === 'sign-in' ? 'Too many sign-in attempts. Wait a minute, then try again.' : 'Too many attempts. Wait a few minutes, then try again.');
     default:
-      return new AuthError('service', `Sign-in failed (${status}${message ? `: ${message}` : ''}). Please try again.`);
+      return new AuthError('service', `${context === 'sign-in' ? 'Sign-in' : 'That'} failed (${status}${message ? `: ${message}` : ''}). Please try again.`);
   }
 }
+
+/** Cognito's password-policy message, or the policy as the pool states it. */
+function passwordRule(message: string | undefined): string {
+  const policy = message?.replace(/^Password does not conform to policy:\s*/i, '').trim();
+  return policy && /password/i.test(policy) ? `${policy.replace(/\.$/, '')}. ${PASSWORD_RULE}` : PASSWORD_RULE;
+}
+
+/** The user pool's password policy, in words (infra/lib/constructs/user-directory.ts). */
+export const PASSWORD_RULE = 'Use at least 12 characters with upper- and lower-case letters, a digit and a symbol.';
 
 function toSession(result: InitiateAuthResponse, now: number, previousRefreshToken?: string): Session {
   const tokens = result.AuthenticationResult;
