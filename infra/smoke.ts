@@ -21,7 +21,9 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { AdminAddUserToGroupCommand, AdminDeleteUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createConfirmedUser } from './cognito-users';
 import { join } from 'node:path';
+import { getMe } from '../shared/api/accounts';
 import { createPhotoUpload, submitOrder } from '../shared/api/photos';
+import { adjustWallet } from '../shared/api/wallets';
 import { getStudio, listStudios } from '../shared/api/studios';
 import { sampleFaces } from './sample-faces';
 import { ApiClient } from '../web/src/api/client';
@@ -99,9 +101,17 @@ export async function smoke(target: SmokeTarget, options: SmokeOptions): Promise
     if (!found) throw new Error('no studio has a style yet');
     return anonymous.call(getStudio, { params: { studioId: found.studioId } });
   });
-  const order = await step('the customer starts an order', () =>
-    customer.createOrder({ studioId: studio.studioId, styleIds: [studio.styles[0]!.styleId], note: 'smoke test' }),
-  );
+  const style = studio.styles[0]!;
+  await step("the customer's wallet holds what the style costs", async () => {
+    // The first visit opens the wallet (with the sign-up credits); the admin adds what the style costs.
+    const me = await customer.call(getMe, {});
+    const wallet = me.wallets.find((w) => w.kind === 'person');
+    if (!wallet) throw new Error('GET /v1/me lists no personal wallet');
+    if (wallet.balance < style.priceCredits) {
+      await admin.call(adjustWallet, { params: { walletId: wallet.walletId }, body: { amount: style.priceCredits - wallet.balance, reason: 'Smoke test order' } });
+    }
+  });
+  const order = await step('the customer starts an order', () => customer.createOrder({ studioId: studio.studioId, styleIds: [style.styleId], note: 'smoke test' }));
   await step('six selfies are uploaded straight to S3', async () => {
     const faces = (await sampleFaces(join(resolve(__dirname, '..'), '.local', 'cache', 'sample-faces'))).slice(0, 6);
     for (const face of faces) {

@@ -51,6 +51,8 @@ export const createOrderSchema = z.strictObject({
       z.refine((ids) => new Set(ids).size === ids.length, 'Each style may be picked once'),
     ),
   note: z.optional(z.string().check(z.trim(), z.maxLength(500, 'Keep the note under 500 characters'), noControlCharacters('The note'))),
+  /** The wallet that pays: the caller's own by default, or an organisation's they belong to. */
+  walletId: z.optional(z.uuid({ error: 'walletId is not a wallet ID; pick one of the wallets GET /v1/me lists.' })),
 });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 
@@ -104,6 +106,8 @@ export const orderViewSchema = z.object({
   styleDetails: z.array(orderedStyleSchema),
   /** What the order costs: the sum of its styles' prices. */
   credits: z.number(),
+  /** The wallet that pays: held when the order is submitted, spent when it is confirmed, released if it ends otherwise. */
+  walletId: z.optional(z.string()),
   note: z.optional(z.string()),
   /** Photo records the order holds (any status). */
   photoCount: z.number(),

@@ -3,6 +3,8 @@ import type { StylePlan } from '#shared/orders';
 import { ddb, s3Client } from '#lib/clients';
 import { requireEnv } from '#lib/env';
 import { taskHandler } from '#lib/task-handler';
+import { type Ledger, LedgerStore } from '#functions/wallets/ledger-store';
+import { settleCredits } from './credits';
 import { OrderConflictError, type Orders, OrderStore } from './order-store';
 
 export interface CompleteOrderInput {
@@ -11,15 +13,17 @@ export interface CompleteOrderInput {
   readonly plans: readonly StylePlan[];
 }
 
-/** Marks the order confirmed and writes its summary; safe to retry. */
+/** Marks the order confirmed, spends the credits it held and writes its summary; safe to retry. */
 export const completeOrderHandler = ({
   orders: store,
   s3,
   outputsBucket,
+  ledger,
 }: {
   readonly orders: Orders;
   readonly s3: S3Client;
   readonly outputsBucket: string;
+  readonly ledger: Pick<Ledger, 'consume'>;
 }) =>
   taskHandler<CompleteOrderInput, { orderId: string; status: 'CONFIRMED'; summaryKey: string }>(async ({ orderId, decision, plans }) => {
     const summaryKey = `orders/${orderId}/summary.json`;
@@ -32,6 +36,10 @@ export const completeOrderHandler = ({
         Body: JSON.stringify({ orderId, confirmedBy: decision.decidedBy, images, plans }),
       }),
     );
+    const order = await store.get(orderId);
+    if (!order) throw new Error(`Order ${orderId} does not exist`);
+    // Confirmed: the held credits are spent (once; a retry finds them spent).
+    await settleCredits(ledger, 'consume', order);
     try {
       await store.transition(orderId, ['PENDING_EDITOR_CONFIRMATION'], 'CONFIRMED', {
         detail: `${images} images planned across ${plans.length} styles`,
@@ -46,6 +54,7 @@ export const completeOrderHandler = ({
 
 export const handler = completeOrderHandler({
   orders: new OrderStore(ddb(), requireEnv('Table')),
+  ledger: new LedgerStore(ddb(), requireEnv('Table')),
   s3: s3Client(),
   outputsBucket: requireEnv('OutputsBucket'),
 });

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { OrganisationStore } from '#functions/organisations/organisation-store';
 import { StudioStore, type Studios } from '#functions/studios/studio-store';
+import { LedgerStore } from '#functions/wallets/ledger-store';
+import { spendableWallet, type WalletAccessDeps } from '#functions/wallets/access';
 import { apiHandler } from '#lib/api-handler';
 import { ddb } from '#lib/clients';
 import { requireEnv } from '#lib/env';
@@ -11,6 +14,8 @@ import { type Orders, OrderStore, toView, TooManyOpenOrdersError } from './order
 export interface CreateOrderDeps {
   readonly orders: Orders;
   readonly studios: Pick<Studios, 'get'>;
+  /** Decides whether the caller may spend from a wallet they name. */
+  readonly wallets: WalletAccessDeps;
 }
 
 /**
@@ -18,8 +23,10 @@ export interface CreateOrderDeps {
  * as it is now (later edits of the studio do not change the order). Photos
  * are uploaded to the draft next; submitting it starts the pipeline.
  */
-export const createOrderHandler = ({ orders: store, studios }: CreateOrderDeps) =>
+export const createOrderHandler = ({ orders: store, studios, wallets }: CreateOrderDeps) =>
   apiHandler(createOrder, async ({ body: input, caller }) => {
+    // Someone else's wallet, or an organisation's the caller does not belong to, is WALLET_NOT_FOUND.
+    const walletId = input.walletId && input.walletId !== caller.sub ? (await spendableWallet(wallets, input.walletId, caller)).walletId : caller.sub;
     const studio = await studios.get(input.studioId);
     if (!studio) throw new ApiError('STUDIO_NOT_FOUND', `No studio "${input.studioId}" exists. Pick a studio from the marketplace.`);
     const unknown = input.styleIds.filter((id) => !studio.styles.some((style) => style.styleId === id));
@@ -41,6 +48,7 @@ export const createOrderHandler = ({ orders: store, studios }: CreateOrderDeps) 
         studioName: studio.studio.name,
         styleDetails,
         note: input.note,
+        walletId,
         createdAt: new Date().toISOString(),
       })
       .catch((error: unknown) => {
@@ -55,4 +63,9 @@ export const createOrderHandler = ({ orders: store, studios }: CreateOrderDeps) 
     return toView(order);
   });
 
-export const handler = createOrderHandler({ orders: new OrderStore(ddb(), requireEnv('Table')), studios: new StudioStore(ddb(), requireEnv('Table')) });
+const table = requireEnv('Table');
+export const handler = createOrderHandler({
+  orders: new OrderStore(ddb(), table),
+  studios: new StudioStore(ddb(), table),
+  wallets: { ledger: new LedgerStore(ddb(), table), organisations: new OrganisationStore(ddb(), table) },
+});

@@ -3,6 +3,8 @@ import { ddb } from '#lib/clients';
 import { requireEnv } from '#lib/env';
 import { taskHandler } from '#lib/task-handler';
 import { logger } from '#lib/powertools';
+import { type Ledger, LedgerStore } from '#functions/wallets/ledger-store';
+import { settleCredits } from './credits';
 import { type Orders, OrderStore } from './order-store';
 
 export interface FailOrderInput {
@@ -10,16 +12,18 @@ export interface FailOrderInput {
   readonly error?: { readonly Error?: string; readonly Cause?: string };
 }
 
-/** Ends an order visibly: rejected, expired or failed, with a reason the customer can read. */
-export const failOrderHandler = ({ orders: store }: { readonly orders: Orders }) =>
+/** Ends an order visibly: rejected, expired or failed, with a reason the customer can read; the credits it held go back. */
+export const failOrderHandler = ({ orders: store, ledger }: { readonly orders: Orders; readonly ledger: Pick<Ledger, 'release'> }) =>
   taskHandler<FailOrderInput, { orderId: string; status: string }>(async ({ orderId, error }) => {
     const { status, reason } = failureFromError(error);
     const current = await store.get(orderId);
     if (!current) throw new Error(`Order ${orderId} does not exist`);
+    // Released before the order ends, so a retry after a lost answer still releases (once).
+    if (current.status !== 'CONFIRMED') await settleCredits(ledger, 'release', current);
     if (isTerminal(current.status)) return { orderId, status: current.status };
     await store.transition(orderId, OPEN_STATUSES, status, { failureReason: reason, detail: reason });
     logger.warn('Order ended without confirmation', { orderId, status, error: error?.Error });
     return { orderId, status };
   });
 
-export const handler = failOrderHandler({ orders: new OrderStore(ddb(), requireEnv('Table')) });
+export const handler = failOrderHandler({ orders: new OrderStore(ddb(), requireEnv('Table')), ledger: new LedgerStore(ddb(), requireEnv('Table')) });

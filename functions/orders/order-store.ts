@@ -43,6 +43,8 @@ export interface NewOrder {
   readonly studioName: string;
   readonly styleDetails: readonly OrderedStyle[];
   readonly note?: string;
+  /** The wallet that pays: the customer's own unless an organisation's was chosen. */
+  readonly walletId?: string;
   readonly createdAt: string;
 }
 
@@ -79,6 +81,7 @@ export type Orders = Pick<
   OrderStore,
   | 'create'
   | 'get'
+  | 'openOrderCount'
   | 'plans'
   | 'listByCustomer'
   | 'listByStatus'
@@ -149,6 +152,12 @@ export class OrderStore {
       throw error;
     }
     return record;
+  }
+
+  /** How many of a customer's orders are in progress (drafts included): the counter creating and ending orders keep. */
+  async openOrderCount(customerId: string): Promise<number> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: openOrdersKey(customerId), ConsistentRead: true }));
+    return typeof Item?.openOrders === 'number' ? Item.openOrders : 0;
   }
 
   async get(orderId: string): Promise<OrderRecord | undefined> {
@@ -394,9 +403,15 @@ export class OrderStore {
 }
 
 /** A new order as stored: a DRAFT with no photos, its style IDs and price derived from the styles it copied. */
+/** The wallet an order is paid from: recorded with it, or the customer's own for orders placed before wallets. */
+export function payingWallet(order: Pick<OrderRecord, 'walletId' | 'customerId'>): string {
+  return order.walletId ?? order.customerId;
+}
+
 export function draftRecord(order: NewOrder): OrderRecord {
   return {
     ...order,
+    walletId: payingWallet(order),
     styleDetails: [...order.styleDetails],
     styles: order.styleDetails.map((style) => style.styleId),
     credits: order.styleDetails.reduce((sum, style) => sum + style.priceCredits, 0),

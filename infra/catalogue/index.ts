@@ -9,6 +9,7 @@ import { accounts } from './accounts';
 import { admin } from './admin';
 import { billing } from './billing';
 import { orders } from './orders';
+import { organisations } from './organisations';
 import { photos } from './photos';
 import { platform } from './platform';
 import { studios } from './studios';
@@ -24,7 +25,7 @@ export * from './types';
  * Every domain, in deployment order: a domain may use resources owned by the
  * shared stacks and by domains before it, never after it (see README, "Stacks").
  */
-export const DOMAINS: readonly DomainSpec[] = [studios, orders, photos, admin, wallets, billing, accounts, platform];
+export const DOMAINS: readonly DomainSpec[] = [studios, orders, photos, admin, wallets, billing, organisations, accounts, platform];
 
 export const FUNCTIONS: readonly FunctionSpec[] = DOMAINS.flatMap((d) => d.functions);
 export const ROUTES: readonly RouteSpec[] = DOMAINS.flatMap((d) => d.routes);

@@ -24,11 +24,12 @@ export const ACTIONS: { readonly [K in ResourceKind]: (access: AccessByKind[K]) 
     access === 'send' ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
   topic: () => ['sns:Publish'],
   secret: () => ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-  userPool: () => ['cognito-idp:AdminGetUser'],
+  userPool: (access) => (access === 'readUsers' ? ['cognito-idp:AdminGetUser'] : ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser']),
   // DetectFaces reads image bytes sent with the call: it has no resource to scope to.
   faceDetection: () => ['rekognition:DetectFaces'],
   // SES v2 SendEmail authorizes on the sender's identity.
   mail: () => ['ses:SendEmail'],
+  site: () => [],
 };
 
 /** The actions of one grant. */

@@ -17,15 +17,17 @@ export interface AccessByKind {
   readonly queue: 'send' | 'consume';
   readonly topic: 'publish';
   readonly secret: 'read';
-  readonly userPool: 'readUsers';
+  readonly userPool: 'readUsers' | 'deleteUsers';
   readonly faceDetection: 'detect';
   readonly mail: 'send';
+  /** No permission: the function only learns the web app's address, to link to it (e-mails, checkout returns). */
+  readonly site: 'link';
 }
 export type ResourceKind = keyof AccessByKind;
 export type StateMachineAction = 'start' | 'describe' | 'taskResponse';
 
 /** Who creates a resource: the stateful stack, the auth stack, or a domain (its state machines). */
-export type ResourceOwner = 'stateful' | 'auth' | { readonly domain: string };
+export type ResourceOwner = 'stateful' | 'auth' | 'site' | { readonly domain: string };
 
 export interface ResourceSpec<K extends ResourceKind = ResourceKind> {
   readonly kind: K;
@@ -57,6 +59,12 @@ export const RESOURCES = {
     env: 'STRIPE_SECRET_ARN',
     owner: 'stateful',
     description: 'The Stripe account: JSON { "secretKey": "sk_…", "webhookSecret": "whsec_…" }, set by an operator (seeded with the Stripe stand-in\'s keys on the local cloud)',
+  },
+  Site: {
+    kind: 'site',
+    env: 'SITE_URL',
+    owner: 'site',
+    description: "The web app's origin (CloudFront on AWS, the local web server locally), for links in e-mails and checkout returns",
   },
   UserPool: { kind: 'userPool', env: 'USER_POOL_ID', owner: 'auth', description: 'The Cognito user pool; profiles are read from it' },
   OrderPipeline: { kind: 'stateMachine', env: 'ORDER_PIPELINE_ARN', owner: { domain: 'orders' }, description: 'The order pipeline, up to the confirmation gate' },

@@ -87,6 +87,7 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
     config,
     uploadsBucket: stateful.uploadsBucket,
     studioMediaBucket: stateful.studioMediaBucket,
+    index,
   });
   const api = new ApiStack(app, 'Api', {
     stackName: stackName('Api'),

@@ -107,4 +107,7 @@ export const BINDERS: { readonly [K in ResourceKind]: Binder<K> } = {
     allow(target, actionsFor('mail', access), [mail.identityArn]);
     return mail.sender;
   },
+
+  // A link, not a permission: nothing to allow.
+  site: (_target, site) => site.url,
 };

@@ -20,6 +20,8 @@ export interface ConstructOfKind {
   readonly faceDetection: { readonly adapter: 'rekognition' };
   /** The sender address and the SES identity it is verified as. */
   readonly mail: { readonly sender: string; readonly identityArn: string };
+  /** The web app's origin. */
+  readonly site: { readonly url: string };
 }
 
 /**

@@ -8,6 +8,8 @@ export interface LocalContext {
   readonly prefix: string;
   /** ID of the local user pool, once it exists. */
   readonly userPoolId?: string;
+  /** The local web app's origin. */
+  readonly siteUrl?: string;
 }
 
 /** The local stage's sender address: the one identity the local SES has verified. */
@@ -63,6 +65,7 @@ export const LOCAL_BINDERS: { readonly [K in ResourceKind]: (resourceId: string,
   faceDetection: () => ({ value: 'face-api', resources: ['*'] }),
   // The local SES knows one verified identity, the local sender (infra/local/mail/ses.ts).
   mail: (_id, ctx) => ({ value: LOCAL_MAIL_FROM, resources: [`arn:aws:ses:${ctx.region}:${ctx.accountId}:identity/${LOCAL_MAIL_FROM}`] }),
+  site: (_id, ctx) => ({ value: ctx.siteUrl ?? 'http://127.0.0.1:3000', resources: [] }),
   userPool: (_id, ctx) => {
     if (!ctx.userPoolId) throw new Error('The local user pool does not exist yet.');
     return { value: ctx.userPoolId, resources: [`arn:aws:cognito-idp:${ctx.region}:${ctx.accountId}:userpool/${ctx.userPoolId}`] };

@@ -36,11 +36,15 @@ import { deliverObjectEvents, PostObjectUploads } from './s3/object-events';
 import { LocalStepFunctions, SfnApiError } from './stepfunctions';
 import { buildWeb } from '../../web/build';
 import { startSchedules } from './schedules';
-import { seedStudios } from './seed';
+import { seedDemoWallets, seedStudios } from './seed';
 import { fileCognitoCodes } from './mail/cognito-codes';
 import { Outbox } from './mail/outbox';
 import { startLocalSes } from './mail/ses';
 import { serveWeb } from './web';
+import { LOCAL_BINDERS } from './binders';
+import { startLocalSecretsManager } from './secrets/server';
+import { localStripeAccount } from './stripe/account';
+import { DEFAULT_STRIPE_PORT, localStripeSecrets, startStripeStandIn } from './stripe/server';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
@@ -101,6 +105,8 @@ export interface ServiceUrls {
   readonly cognito: string;
   /** SES v2 (the local SES, which files mail in the outbox). */
   readonly ses: string;
+  /** Secrets Manager (the local one, infra/local/secrets/); without it, functions get no AWS_ENDPOINT_URL_SECRETS_MANAGER. */
+  readonly secretsmanager?: string;
 }
 
 export interface FunctionRuntimeOptions {
@@ -118,6 +124,8 @@ export interface FunctionRuntimeOptions {
   readonly baseEnv?: Readonly<Record<string, string>>;
   /** The state machine of a task token's execution (SendTask* authorize on it). */
   readonly taskTokenStateMachine?: (token: string) => string | undefined;
+  /** The full ARN of a secret named by name or partial ARN (Secrets Manager authorizes on it). */
+  readonly secretArn?: (secretId: string) => string | undefined;
   readonly onLog?: (functionId: string, line: string, stream: 'stdout' | 'stderr') => void;
   readonly onDenied?: (functionId: string, access: RequiredAccess) => void;
   /**
@@ -163,6 +171,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
         principal: (key) => principals.get(key),
         trustedKeys: [CREDENTIALS.accessKeyId],
         taskTokenStateMachine: options.taskTokenStateMachine,
+        secretArn: options.secretArn,
         onDenied: options.onDenied,
         ...extra,
       });
@@ -177,6 +186,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
       stepfunctions: await proxy('states', options.services.stepfunctions),
       cognito: await proxy('cognito-idp', options.services.cognito),
       ses: await proxy('ses', options.services.ses),
+      ...(options.services.secretsmanager && { secretsmanager: await proxy('secretsmanager', options.services.secretsmanager) }),
     };
     const environments = functionEnvironments(options.context, registry, specs);
     const functions = new LocalFunctions(options.root, options.context.region, options.context.accountId, {
@@ -188,6 +198,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
         AWS_ENDPOINT_URL_SFN: urls.stepfunctions,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.cognito,
         AWS_ENDPOINT_URL_SESV2: urls.ses,
+        ...(urls.secretsmanager && { AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secretsmanager }),
         S3_FORCE_PATH_STYLE: 'true',
         ...options.baseEnv,
       },
@@ -318,7 +329,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { role: 'artist', email: 'artist@example.com', password: 'Artist-demo-2026!', groups: ['artists'] },
 ];
 
-export const DEFAULT_PORTS = { web: 3000, api: 3001, dynamodb: 8000, s3: 4569, cognito: 9229, stepfunctions: 8083 } as const;
+export const DEFAULT_PORTS = { web: 3000, api: 3001, dynamodb: 8000, s3: 4569, cognito: 9229, stepfunctions: 8083, stripe: DEFAULT_STRIPE_PORT } as const;
 export type Ports = Record<keyof typeof DEFAULT_PORTS, number>;
 export const PORT_ENV: Record<keyof Ports, string> = {
   web: 'PORT_WEB',
@@ -327,6 +338,7 @@ export const PORT_ENV: Record<keyof Ports, string> = {
   s3: 'PORT_S3',
   cognito: 'PORT_COGNITO',
   stepfunctions: 'PORT_STEPFUNCTIONS',
+  stripe: 'PORT_STRIPE',
 };
 
 export interface LocalCloudOptions {
@@ -419,6 +431,28 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const stopFilingCodes = fileCognitoCodes(cognitoChild, outbox);
     stops.push(async () => stopFilingCodes());
 
+    // The Stripe stand-in (the real SDK talks to it; its checkout page posts signed events to the API's webhook)
+    // and Secrets Manager, holding the account's keys as the StripeSecret does on AWS.
+    log('starting the Stripe stand-in and Secrets Manager …');
+    const stripeDir = join(dataDir, 'stripe');
+    const stripeKeys = localStripeSecrets(stripeDir);
+    const stripe = await startStripeStandIn({ dataDir: stripeDir, webhookUrl: `${url(ports.api)}/v1/webhooks/stripe`, ...stripeKeys, port: ports.stripe, log });
+    stops.push(() => stripe.stop());
+    const stripeAccount = localStripeAccount({ ...stripeKeys, url: stripe.url });
+    const secrets = await startLocalSecretsManager({
+      region: REGION,
+      accountId: ACCOUNT,
+      secrets: [
+        {
+          name: localName('StripeSecret', PREFIX),
+          arn: LOCAL_BINDERS.secret('StripeSecret', { region: REGION, accountId: ACCOUNT, prefix: PREFIX }).value,
+          description: RESOURCES.StripeSecret.description,
+          secretString: JSON.stringify({ secretKey: stripeAccount.secretKey, webhookSecret: stripeAccount.webhookSecret }),
+        },
+      ],
+    });
+    stops.push(() => secrets.close());
+
     const clientConfig = { region: REGION, credentials: CREDENTIALS };
     const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: url(ports.dynamodb) });
     const s3 = new S3Client({ ...clientConfig, endpoint: url(s3rverPort), forcePathStyle: true });
@@ -435,7 +469,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       invoke: (arn, payload) => started.runtime!.functions.invoke(arn, payload),
     });
     for (const spec of STATE_MACHINES) stateMachineArns[spec.id] = sfn.stateMachineArn(spec.id);
-    const localContext: LocalContext = { region: REGION, accountId: ACCOUNT, prefix: PREFIX };
+    const localContext: LocalContext = { region: REGION, accountId: ACCOUNT, prefix: PREFIX, siteUrl: url(ports.web) };
     // Building the web app needs none of the services: overlap it with the JVM start.
     const webDir = resolve(dataDir, 'web');
     const building = buildWeb({ outDir: webDir, log: false });
@@ -452,23 +486,27 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await applyBucketCors(s3, bucketCors);
     const pool = await createUserPool(cognito);
     // The marketplace's demo studios, once (their sample pictures are made from face-api's demo photos, cached).
+    const documentClient = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
     const seeded = await seedStudios(
-      DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+      documentClient,
       TABLE_NAME,
       s3,
       localName('StudioMediaBucket', PREFIX),
       join(root, '.local', 'cache', 'sample-faces'),
     );
     if (seeded) log(`seeded ${seeded} demo studios …`);
+    await seedDemoWallets(documentClient, TABLE_NAME, await demoPeople(cognito, pool.userPoolId));
 
     log('loading functions and building the web app …');
     // Each function's environment and policy come from its grants (the user pool's ID is known only now).
     const postObjects = new PostObjectUploads();
     const runtime = await startFunctionRuntime({
       root,
-      services: { dynamodb: url(ports.dynamodb), s3: url(s3rverPort), stepfunctions: url(ports.stepfunctions), cognito: url(ports.cognito), ses: ses.url },
+      services: { dynamodb: url(ports.dynamodb), s3: url(s3rverPort), stepfunctions: url(ports.stepfunctions), cognito: url(ports.cognito), ses: ses.url, secretsmanager: secrets.url },
       context: { ...localContext, userPoolId: pool.userPoolId },
-      baseEnv: powertoolsEnv(),
+      // Only the local cloud names a Stripe API other than Stripe's own (as it names AWS_ENDPOINT_URL_*).
+      baseEnv: { ...powertoolsEnv(), ...(stripeAccount.apiUrl && { STRIPE_API_URL: stripeAccount.apiUrl }) },
+      secretArn: (secretId) => secrets.store.arnOf(secretId),
       taskTokenStateMachine: (token) => taskTokenStateMachine(sfn, token),
       s3Front: { port: ports.s3, cors: bucketCors, postObjects },
     });
@@ -544,6 +582,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stepfunctions: url(ports.stepfunctions),
       ses: ses.url,
       outbox: { dir: outbox.dir, page: `${url(ports.web)}/outbox` },
+      secretsmanager: secrets.url,
+      stripe: { url: stripe.url, secretKey: stripeKeys.secretKey, webhookSecret: stripeKeys.webhookSecret },
       tableName: TABLE_NAME,
       buckets: BUCKETS,
       stateMachines: stateMachineArns,
@@ -682,6 +722,17 @@ async function createUserPool(client: CognitoIdentityProviderClient): Promise<{ 
     }
   }
   return { userPoolId, clientId };
+}
+
+/** The demo people with their `sub`s, as the pool knows them. */
+async function demoPeople(client: CognitoIdentityProviderClient, userPoolId: string): Promise<{ sub: string; email: string }[]> {
+  const people: { sub: string; email: string }[] = [];
+  for (const user of DEMO_USERS) {
+    const { UserAttributes = [] } = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user.email }));
+    const sub = UserAttributes.find((attribute) => attribute.Name === 'sub')?.Value;
+    if (sub) people.push({ sub, email: user.email });
+  }
+  return people;
 }
 
 async function userExists(client: CognitoIdentityProviderClient, userPoolId: string, email: string): Promise<boolean> {

@@ -16,6 +16,10 @@ export interface LocalEndpoints {
   readonly ses: string;
   /** Where mail lands: one JSON file per message, and the web app's page of them. */
   readonly outbox: { readonly dir: string; readonly page: string };
+  /** The local Secrets Manager (functions reach it through their authorizing proxy; tools directly). */
+  readonly secretsmanager: string;
+  /** The Stripe stand-in: point the `stripe` SDK at `url` with `secretKey`; its events are signed with `webhookSecret`. */
+  readonly stripe: { readonly url: string; readonly secretKey: string; readonly webhookSecret: string };
   readonly tableName: string;
   readonly buckets: { readonly uploads: string; readonly outputs: string };
   readonly stateMachines: Readonly<Record<string, string>>;

@@ -2,7 +2,9 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { styleImageKey, StudioStore } from '../../functions/studios/studio-store';
+import { LedgerStore } from '../../functions/wallets/ledger-store';
 import type { StudioInput, StyleInput } from '../../shared/studios';
+import { SIGNUP_GRANT_CREDITS } from '../../shared/wallets';
 import { sampleFaces } from '../sample-faces';
 
 /** A style of the seed marketplace, with the colours its sample pictures are composed on. */
@@ -130,4 +132,20 @@ export async function seedStudios(doc: DynamoDBDocumentClient, tableName: string
     }
   }
   return missing.length;
+}
+
+/** Credits on each demo account's wallet, so the demo can place orders without buying any first. */
+export const DEMO_CREDITS = 500;
+
+/**
+ * Opens each demo person's wallet (with the sign-up credits, as their first
+ * visit would) and tops it up to {@link DEMO_CREDITS} once: an idempotent
+ * grant, so restarts add nothing.
+ */
+export async function seedDemoWallets(doc: DynamoDBDocumentClient, tableName: string, people: readonly { readonly sub: string; readonly email: string }[]): Promise<void> {
+  const ledger = new LedgerStore(doc, tableName);
+  for (const person of people) {
+    await ledger.openPersonal(person.sub, person.sub, person.email, SIGNUP_GRANT_CREDITS);
+    await ledger.grant(person.sub, { amount: DEMO_CREDITS - SIGNUP_GRANT_CREDITS, reference: 'demo', idempotencyKey: 'demo-credits' });
+  }
 }

@@ -5,8 +5,10 @@
  */
 import * as accounts from './accounts';
 import * as admin from './admin';
+import * as billing from './billing';
 import type { AnyRoute } from './contract';
 import * as orders from './orders';
+import * as organisations from './organisations';
 import * as photos from './photos';
 import * as platform from './platform';
 import * as studios from './studios';
@@ -18,6 +20,7 @@ export const routes = {
   getHealth: platform.getHealth,
   getOpenApi: platform.getOpenApi,
   getMe: accounts.getMe,
+  deleteMe: accounts.deleteMe,
   listStudios: studios.listStudios,
   getStudio: studios.getStudio,
   createOrder: orders.createOrder,
@@ -38,6 +41,22 @@ export const routes = {
   getWallet: wallets.getWallet,
   listWalletEntries: wallets.listWalletEntries,
   adjustWallet: wallets.adjustWallet,
+  listCreditPackages: billing.listCreditPackages,
+  createCheckout: billing.createCheckout,
+  handleStripeWebhook: billing.handleStripeWebhook,
+  createOrganisation: organisations.createOrganisation,
+  listOrganisations: organisations.listOrganisations,
+  getOrganisation: organisations.getOrganisation,
+  createInvitation: organisations.createInvitation,
+  listInvitations: organisations.listInvitations,
+  revokeInvitation: organisations.revokeInvitation,
+  resendInvitation: organisations.resendInvitation,
+  previewInvitation: organisations.previewInvitation,
+  acceptInvitation: organisations.acceptInvitation,
+  declineInvitation: organisations.declineInvitation,
+  updateMember: organisations.updateMember,
+  removeMember: organisations.removeMember,
+  leaveOrganisation: organisations.leaveOrganisation,
 } as const;
 
 export const ALL_ROUTES: readonly AnyRoute[] = Object.values(routes) as readonly AnyRoute[];
@@ -49,6 +68,8 @@ export const TAGS = [
   { name: 'photos', description: 'Selfies uploaded straight to storage, checked as they land, and the submission of an order.' },
   { name: 'admin', description: 'Studio editors confirm or reject orders before any image is generated.' },
   { name: 'wallets', description: 'Credit wallets: balances, the history of every change, and admin adjustments.' },
+  { name: 'billing', description: 'Credit packages, bought through Stripe Checkout; the webhook that credits the wallet.' },
+  { name: 'organisations', description: 'Teams with a shared credit wallet: members and their roles, invitations by e-mail.' },
   { name: 'accounts', description: 'Who is signed in, and the wallets they may use.' },
   { name: 'platform', description: 'Health and this document.' },
 ] as const;

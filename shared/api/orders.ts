@@ -20,7 +20,7 @@ export const createOrder = defineRoute({
   body: createOrderSchema,
   status: 201,
   response: orderViewSchema,
-  errors: ['STUDIO_NOT_FOUND', 'UNKNOWN_STYLE', 'TOO_MANY_OPEN_ORDERS'],
+  errors: ['STUDIO_NOT_FOUND', 'UNKNOWN_STYLE', 'WALLET_NOT_FOUND', 'TOO_MANY_OPEN_ORDERS'],
   throttle: { rateLimit: 5, burstLimit: 10 },
 });
 

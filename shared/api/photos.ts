@@ -53,6 +53,6 @@ export const submitOrder = defineRoute({
   params: orderIdParams,
   status: 202,
   response: z.object({ orderId: z.string(), status: z.enum(ORDER_STATUSES) }),
-  errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_EDITABLE', 'NO_PHOTOS', 'ORDER_NOT_STARTED'],
+  errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_EDITABLE', 'NO_PHOTOS', 'INSUFFICIENT_CREDITS', 'WALLET_NOT_FOUND', 'ORDER_NOT_STARTED'],
   throttle: { rateLimit: 5, burstLimit: 10 },
 });

@@ -376,9 +376,13 @@ describe('studio stacks', () => {
         'POST /v1/admin/orders/{orderId}/decision',
         'POST /v1/admin/studios/{studioId}/styles/{styleId}/images',
         'POST /v1/admin/wallets/{walletId}/adjustments',
+        'POST /v1/billing/checkout',
         'POST /v1/orders',
         'POST /v1/orders/{orderId}/photos',
         'POST /v1/orders/{orderId}/submit',
+        'POST /v1/organisations',
+        'POST /v1/organisations/{orgId}/invitations',
+        'POST /v1/organisations/{orgId}/invitations/{invitationId}/resend',
       ]);
       expect(stage.Properties.DefaultRouteSettings.DetailedMetricsEnabled).toBe(true);
       for (const route of throttled) {

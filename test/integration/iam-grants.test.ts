@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import sharp from 'sharp';
+import Stripe from 'stripe';
 import { FUNCTIONS, type FunctionSpec } from '../../infra/catalogue';
 import { ACCOUNT, type FunctionRuntime, PREFIX, REGION, startFunctionRuntime } from '../../infra/local/cloud';
 import type { OrderView } from '../../shared/orders';
@@ -120,6 +121,28 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     detail: { bucket: { name: cloud.endpoints.buckets.uploads }, object: { key: `originals/${customerSub}/${draft.orderId}/${photoToValidate}` }, reason: 'POST Object' },
   });
 
+  const checkout = () =>
+    makeEvent({ routeKey: 'POST /v1/billing/checkout', claims: customer(), headers: { 'content-type': 'application/json', origin: cloud.endpoints.web }, body: { packageId: 'starter' } });
+  /** A paid session's event for the customer's wallet, signed with the local webhook secret. */
+  const stripeWebhook = () => {
+    const body = JSON.stringify({
+      id: 'evt_iamGrants',
+      object: 'event',
+      type: 'checkout.session.completed',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: 'cs_test_iamGrants', object: 'checkout.session', mode: 'payment', payment_status: 'paid', amount_total: 999, currency: 'usd', metadata: { walletId: customerSub, packageId: 'starter' } } },
+    });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: cloud.endpoints.stripe.webhookSecret });
+    return makeEvent({ routeKey: 'POST /v1/webhooks/stripe', claims: null, headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
+  };
+
+  /** An organisation route for the customer, on an organisation that does not exist. */
+  let team: { orgId: string; invitationId: string };
+  const orgEvent = (routeKey: string, body?: unknown, extra: Record<string, string> = {}) =>
+    makeEvent({ routeKey, claims: customer(), pathParameters: { orgId: randomId(), ...extra }, ...(body !== undefined && { body }) });
+  /** An invitation answer with a well-formed token nobody issued. */
+  const tokenEvent = (action: 'preview' | 'accept' | 'decline') => makeEvent({ routeKey: `POST /v1/invitations/${action}`, claims: customer(), body: { token: 'A'.repeat(43) } });
+
   const CASES: GrantCase[] = [
     // Orders. A draft order reads its studio before it writes anything.
     { grant: 'CreateOrder/Table', denied: 'dynamodb:Query', status: 500, event: newOrder },
@@ -192,7 +215,8 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     { grant: 'ListOrderQueue/UserPool', denied: 'cognito-idp:AdminGetUser', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/admin/orders', claims: admin() }) },
     { grant: 'GetMe/UserPool', denied: 'cognito-idp:AdminGetUser', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/me', claims: customer() }) },
     // Reads the profile (the pool is granted), then cannot read or open the personal wallet.
-    { grant: 'GetMe/Table', denied: 'dynamodb:GetItem', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/me', claims: customer() }) },
+    // The person's organisations are read (a Query) beside the profile, before the wallet.
+    { grant: 'GetMe/Table', denied: 'dynamodb:Query', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/me', claims: customer() }) },
 
     // Wallets: the customer's personal wallet, opened by GET /v1/me before the cases run.
     { grant: 'GetWallet/Table', denied: 'dynamodb:GetItem', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/wallets/{walletId}', claims: customer(), pathParameters: { walletId: customerSub } }) },
@@ -211,6 +235,12 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     },
     // The sweeper reads the held reservations on the sparse index first.
     { grant: 'SweepReservations/Table', denied: 'dynamodb:Query', event: () => ({}) },
+
+    // Billing: a checkout reads the wallet, then the Stripe account's secret; the webhook reads the secret to verify, then credits.
+    { grant: 'CreateCheckout/Table', denied: 'dynamodb:GetItem', status: 500, event: checkout },
+    { grant: 'CreateCheckout/StripeSecret', denied: 'secretsmanager:GetSecretValue', status: 500, event: checkout },
+    { grant: 'HandleStripeWebhook/StripeSecret', denied: 'secretsmanager:GetSecretValue', status: 500, event: stripeWebhook },
+    { grant: 'HandleStripeWebhook/Table', denied: 'dynamodb:GetItem', status: 500, event: stripeWebhook },
     {
       grant: 'DecideOrder/Table',
       denied: 'dynamodb:UpdateItem',
@@ -224,6 +254,60 @@ describe('every grant of the catalogue is needed: without its statement, the cal
       status: 503,
       event: () => makeEvent({ routeKey: 'POST /v1/admin/orders/{orderId}/decision', claims: admin(), pathParameters: { orderId: order.orderId }, body: { decision: 'confirm' } }),
     },
+
+    // Organisations: an organisation nobody created, so each function's first call is the one refused.
+    { grant: 'CreateOrganisation/UserPool', denied: 'cognito-idp:AdminGetUser', status: 500, event: () => makeEvent({ routeKey: 'POST /v1/organisations', claims: customer(), body: { name: 'Grant Test' } }) },
+    // Reads the creator's e-mail (the pool is granted), then cannot open the wallet.
+    { grant: 'CreateOrganisation/Table', denied: 'dynamodb:PutItem', status: 500, event: () => makeEvent({ routeKey: 'POST /v1/organisations', claims: customer(), body: { name: 'Grant Test' } }) },
+    { grant: 'ListOrganisations/Table', denied: 'dynamodb:Query', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/organisations', claims: customer() }) },
+    { grant: 'GetOrganisation/Table', denied: 'dynamodb:GetItem', status: 500, event: () => orgEvent('GET /v1/organisations/{orgId}') },
+    { grant: 'CreateInvitation/Table', denied: 'dynamodb:GetItem', status: 500, event: () => orgEvent('POST /v1/organisations/{orgId}/invitations', { email: 'x@example.com', role: 'member' }) },
+    {
+      grant: 'CreateInvitation/Mail',
+      denied: 'ses:SendEmail',
+      status: 503,
+      // The customer owns this organisation: the invitation is filed, the e-mail refused, the invitation withdrawn.
+      event: () => makeEvent({ routeKey: 'POST /v1/organisations/{orgId}/invitations', claims: customer(), pathParameters: { orgId: team.orgId }, body: { email: 'x@example.com', role: 'member' } }),
+    },
+    {
+      grant: 'CreateInvitation/Site',
+      denied: '',
+      event: () => ({}),
+      skip: 'Site is a link, not a permission: the grant gives SITE_URL and no IAM statement, so there is no call to refuse',
+    },
+    { grant: 'ListInvitations/Table', denied: 'dynamodb:GetItem', status: 500, event: () => orgEvent('GET /v1/organisations/{orgId}/invitations') },
+    { grant: 'RevokeInvitation/Table', denied: 'dynamodb:GetItem', status: 500, event: () => orgEvent('DELETE /v1/organisations/{orgId}/invitations/{invitationId}', undefined, { invitationId: randomId() }) },
+    { grant: 'ResendInvitation/Table', denied: 'dynamodb:GetItem', status: 500, event: () => orgEvent('POST /v1/organisations/{orgId}/invitations/{invitationId}/resend', undefined, { invitationId: randomId() }) },
+    {
+      grant: 'ResendInvitation/Mail',
+      denied: 'ses:SendEmail',
+      status: 503,
+      event: () =>
+        makeEvent({
+          routeKey: 'POST /v1/organisations/{orgId}/invitations/{invitationId}/resend',
+          claims: customer(),
+          pathParameters: { orgId: team.orgId, invitationId: team.invitationId },
+        }),
+    },
+    {
+      grant: 'ResendInvitation/Site',
+      denied: '',
+      event: () => ({}),
+      skip: 'Site is a link, not a permission: the grant gives SITE_URL and no IAM statement, so there is no call to refuse',
+    },
+    // The person's e-mail is read first, then the token's invitation.
+    { grant: 'PreviewInvitation/UserPool', denied: 'cognito-idp:AdminGetUser', status: 500, event: () => tokenEvent('preview') },
+    { grant: 'PreviewInvitation/Table', denied: 'dynamodb:GetItem', status: 500, event: () => tokenEvent('preview') },
+    { grant: 'AcceptInvitation/UserPool', denied: 'cognito-idp:AdminGetUser', status: 500, event: () => tokenEvent('accept') },
+    { grant: 'AcceptInvitation/Table', denied: 'dynamodb:GetItem', status: 500, event: () => tokenEvent('accept') },
+    { grant: 'DeclineInvitation/UserPool', denied: 'cognito-idp:AdminGetUser', status: 500, event: () => tokenEvent('decline') },
+    { grant: 'DeclineInvitation/Table', denied: 'dynamodb:GetItem', status: 500, event: () => tokenEvent('decline') },
+    { grant: 'UpdateMember/Table', denied: 'dynamodb:GetItem', status: 500, event: () => orgEvent('PUT /v1/organisations/{orgId}/members/{memberSub}', { role: 'admin' }, { memberSub: randomId() }) },
+    { grant: 'RemoveMember/Table', denied: 'dynamodb:GetItem', status: 500, event: () => orgEvent('DELETE /v1/organisations/{orgId}/members/{memberSub}', undefined, { memberSub: randomId() }) },
+    { grant: 'LeaveOrganisation/Table', denied: 'dynamodb:GetItem', status: 500, event: () => orgEvent('POST /v1/organisations/{orgId}/leave') },
+    // A person the pool does not know, so a call that got through would delete nobody.
+    { grant: 'DeleteMe/UserPool', denied: 'cognito-idp:AdminDeleteUser', status: 500, event: () => makeEvent({ routeKey: 'DELETE /v1/me', claims: { sub: randomId(), 'cognito:groups': '[]', token_use: 'id' } }) },
+    { grant: 'DeleteMe/Table', denied: 'dynamodb:GetItem', status: 500, event: () => makeEvent({ routeKey: 'DELETE /v1/me', claims: { sub: randomId(), 'cognito:groups': '[]', token_use: 'id' } }) },
   ];
   const RUN = CASES.filter((c) => !c.skip);
   const SKIPPED = CASES.filter((c) => c.skip);
@@ -234,11 +318,11 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     const e = cloud.endpoints;
     return startFunctionRuntime({
       root: ROOT,
-      services: { dynamodb: e.dynamodb, s3: e.s3, stepfunctions: e.stepfunctions, cognito: e.cognito.endpoint, ses: e.ses },
-      context: { region: REGION, accountId: ACCOUNT, prefix: PREFIX, userPoolId: e.cognito.userPoolId },
+      services: { dynamodb: e.dynamodb, s3: e.s3, stepfunctions: e.stepfunctions, cognito: e.cognito.endpoint, ses: e.ses, secretsmanager: e.secretsmanager },
+      context: { region: REGION, accountId: ACCOUNT, prefix: PREFIX, userPoolId: e.cognito.userPoolId, siteUrl: e.web },
       policyGrants: (spec: FunctionSpec) =>
         spec.id === functionId ? Object.fromEntries(Object.entries(spec.grants).filter(([id]) => id !== resourceId)) : spec.grants,
-      baseEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_SERVICE_NAME: 'iam-grants' },
+      baseEnv: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_SERVICE_NAME: 'iam-grants', STRIPE_API_URL: e.stripe.url },
       onLog: (id, line) => logs.push({ functionId: id, line }),
       onDenied: (id, access) => denials.push({ functionId: id, ...access }),
     });
@@ -275,6 +359,12 @@ describe('every grant of the catalogue is needed: without its statement, the cal
       expect(answer.status).toBe(201);
       return answer.body.photoId as string;
     };
+    // An organisation the customer owns, with one pending invitation (its e-mail goes to the outbox).
+    const org = await asCustomer.call('POST', '/v1/organisations', { name: 'Grant Test Team' });
+    expect(org.status).toBe(201);
+    const invited = await asCustomer.call('POST', `/v1/organisations/${org.body.orgId as string}/invitations`, { email: 'grant-test@example.com', role: 'member' });
+    expect(invited.status).toBe(201);
+    team = { orgId: org.body.orgId as string, invitationId: invited.body.invitationId as string };
     draft = await created();
     photoToDelete = await photoOf(draft.orderId);
     photoToValidate = await photoOf(draft.orderId);

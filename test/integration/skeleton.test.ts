@@ -3,7 +3,7 @@ import { InvalidToken, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client
 import { execFileSync } from 'node:child_process';
 import type { OrderView } from '../../shared/orders';
 import { demoUser, eventually, signIn, startLocalCloud, type RunningCloud } from '../support/local-cloud';
-import { CustomerApi } from '../support/order-flow';
+import { CustomerApi, testFaces } from '../support/order-flow';
 
 jest.setTimeout(240_000);
 
@@ -151,10 +151,24 @@ describe('walking skeleton on the local cloud', () => {
     });
   });
 
+  /** The demo customer's own wallet: what they can spend, and what their orders hold. */
+  const wallet = async () => {
+    const sub = (await call(customer, 'GET', '/v1/me')).body.sub as string;
+    const answer = await call(customer, 'GET', `/v1/wallets/${sub}`);
+    expect(answer.status).toBe(200);
+    return { sub, balance: answer.body.balance as number, reserved: answer.body.reserved as number };
+  };
+  const entriesFor = async (walletId: string, orderId: string) =>
+    ((await call(customer, 'GET', `/v1/wallets/${walletId}/entries?limit=100`)).body.entries as { type: string; amount: number; reference?: string }[]).filter(
+      (entry) => entry.reference === orderId,
+    );
+
   describe('an order through the confirmation gate', () => {
     let orderId: string;
+    let before: Awaited<ReturnType<typeof wallet>>;
 
     it('stores the order, its training manifest, plans every style in the Map and waits for an admin', async () => {
+      before = await wallet();
       ({ orderId } = await shopper.orderAtGate(['corporate-grey', 'boardroom-blue'], 'for LinkedIn'));
 
       const order = await waitForStatus(orderId, 'PENDING_EDITOR_CONFIRMATION');
@@ -164,6 +178,13 @@ describe('walking skeleton on the local cloud', () => {
       expect(order.plans?.map((p) => p.styleId)).toEqual(['corporate-grey', 'boardroom-blue']);
       expect(order.plans?.every((p) => p.batches === 2)).toBe(true);
       expect(await uploadsKeys()).toContain(`orders/${orderId}/training.json`);
+    });
+
+    it("holds the order's price on the customer's wallet from submission: out of the balance, not yet spent", async () => {
+      const order = await getOrder(orderId);
+      expect(order).toMatchObject({ credits: 26, walletId: before.sub });
+      expect(await wallet()).toEqual({ ...before, balance: before.balance - 26, reserved: before.reserved + 26 });
+      expect(await entriesFor(before.sub, orderId)).toEqual([expect.objectContaining({ type: 'reserve', amount: -26 })]);
     });
 
     it('lists the order in the admin queue', async () => {
@@ -206,6 +227,11 @@ describe('walking skeleton on the local cloud', () => {
       expect(JSON.parse(await summary.Body!.transformToString())).toMatchObject({ orderId, images: 12 });
     });
 
+    it('spends the held credits once the order is confirmed', async () => {
+      expect(await wallet()).toEqual({ ...before, balance: before.balance - 26 });
+      expect((await entriesFor(before.sub, orderId)).map((entry) => entry.type)).toEqual(['consume', 'reserve']);
+    });
+
     it('answers 409 to a second decision on the same order', async () => {
       const res = await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'confirm' });
       expect(res.status).toBe(409);
@@ -215,7 +241,9 @@ describe('walking skeleton on the local cloud', () => {
 
   describe('a rejected order', () => {
     it('ends visibly with the reason the admin gave, and the execution succeeds with that outcome (no failure alarm)', async () => {
+      const before = await wallet();
       const { orderId } = await shopper.orderAtGate(['bright-office']);
+      expect(await wallet()).toEqual({ ...before, balance: before.balance - 10, reserved: before.reserved + 10 });
 
       const res = await call(admin, 'POST', `/v1/admin/orders/${orderId}/decision`, { decision: 'reject', reason: 'The selfies are too blurry' });
       expect(res.status).toBe(202);
@@ -223,6 +251,30 @@ describe('walking skeleton on the local cloud', () => {
       const order = await waitForExecution(orderId, 'SUCCEEDED');
       expect(order.status).toBe('REJECTED');
       expect(order.failureReason).toBe('The selfies are too blurry');
+      // Nothing was spent: the hold went back to the balance.
+      expect(await wallet()).toEqual(before);
+      expect((await entriesFor(before.sub, orderId)).map((entry) => entry.type)).toEqual(['release', 'reserve']);
+    });
+
+    it('cannot be submitted when the wallet cannot cover it, and nothing is held', async () => {
+      const before = await wallet();
+      const draft = await shopper.call('POST', '/v1/orders', { studioId: 'north-light-studio', styleIds: ['corporate-grey'] });
+      expect(draft.status).toBe(201);
+      const orderId = draft.body.orderId as string;
+      const [face] = await testFaces();
+      await shopper.upload(orderId, { name: `${face!.name}.jpg`, bytes: face!.jpeg, type: 'image/jpeg' });
+      // Everything but 5 credits goes, by an admin's adjustment; the order costs 12.
+      const adjust = (amount: number, reason: string) => call(admin, 'POST', `/v1/admin/wallets/${before.sub}/adjustments`, { amount, reason });
+      expect((await adjust(5 - before.balance, 'Test: leave 5 credits')).status).toBe(201);
+      try {
+        const submitted = await shopper.call('POST', `/v1/orders/${orderId}/submit`);
+        expect(submitted.status).toBe(409);
+        expect(submitted.body).toEqual({ code: 'INSUFFICIENT_CREDITS', message: expect.stringContaining('costs 12 credits') });
+        expect((await getOrder(orderId)).status).toBe('DRAFT');
+        expect(await wallet()).toEqual({ ...before, balance: 5 });
+      } finally {
+        expect((await adjust(before.balance - 5, 'Test: put the credits back')).status).toBe(201);
+      }
     });
   });
 

@@ -77,6 +77,17 @@ export function describeOrdersBehaviour(openStore: () => Orders, addPhoto: (stor
       await expect(newOrder({ customerId })).resolves.toMatchObject({ customerId, status: 'DRAFT' });
     });
 
+    it('counts the orders in progress, drafts included, and not the ended ones', async () => {
+      // Prepare
+      const customerId = randomUUID();
+      const [first] = [await newOrder({ customerId }), await newOrder({ customerId }), await newOrder({ customerId })];
+      await store.transition(first.orderId, ['DRAFT'], 'REJECTED');
+
+      // Act / Assess
+      await expect(store.openOrderCount(customerId)).resolves.toBe(2);
+      await expect(store.openOrderCount(randomUUID())).resolves.toBe(0);
+    });
+
     it('frees a slot when an order ends', async () => {
       // Prepare
       const customerId = randomUUID();
@@ -123,6 +134,8 @@ export function describeOrdersBehaviour(openStore: () => Orders, addPhoto: (stor
         ...STUDIO_FIELDS,
         styles: STYLES.map((style) => style.styleId),
         credits: 28,
+        // No wallet named: the customer's own pays.
+        walletId: customerId,
         photoCount: 0,
         submissions: 0,
         note: 'glasses on',

@@ -3,6 +3,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { removalPolicyOf, type StageConfig } from '../config';
 import { StaticSite } from '../constructs/static-site';
+import type { ResourceIndex } from '../resource-index';
 
 export interface SiteStackProps extends StackProps {
   readonly config: StageConfig;
@@ -10,6 +11,8 @@ export interface SiteStackProps extends StackProps {
   readonly uploadsBucket: s3.IBucket;
   /** Likewise for studio images. */
   readonly studioMediaBucket: s3.IBucket;
+  /** The registry's `site` entry (the web app's origin) is recorded here. */
+  readonly index: ResourceIndex;
 }
 
 /**
@@ -36,5 +39,6 @@ export class SiteStack extends Stack {
       removalPolicy: removalPolicyOf(config),
     });
     new CfnOutput(this, 'WebUrl', { value: this.site.origin, description: 'The web app' });
+    for (const [id, spec] of Object.entries(props.index.registry)) if (spec.owner === 'site') props.index.add(id, 'site', { url: this.site.origin });
   }
 }

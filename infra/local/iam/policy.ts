@@ -8,7 +8,7 @@ import type { LocalStatement } from '../binders';
  */
 
 /** The services the local cloud authorizes, by their IAM prefix. */
-export type IamService = 'dynamodb' | 's3' | 'states' | 'cognito-idp' | 'ses';
+export type IamService = 'dynamodb' | 's3' | 'states' | 'cognito-idp' | 'ses' | 'secretsmanager';
 
 /** One authorization a request needs: an action on a resource ARN (`*` when the action takes none). */
 export interface RequiredAccess {
@@ -71,6 +71,9 @@ export function accessDeniedAnswer(service: IamService, principalArn: string, ac
       return json(400, 'application/x-amz-json-1.0', { __type: 'AccessDeniedException', message }, requestId);
     case 'cognito-idp':
       return json(400, 'application/x-amz-json-1.1', { __type: 'AccessDeniedException', message }, requestId);
+    case 'secretsmanager':
+      // Secrets Manager spells its message `Message`.
+      return json(400, 'application/x-amz-json-1.1', { __type: 'AccessDeniedException', Message: message }, requestId);
     case 'ses':
       return restJson(403, 'AccessDeniedException', message, requestId);
     case 's3':
@@ -101,6 +104,6 @@ export function unrecognizedKeyAnswer(service: IamService, accessKey: string, re
     };
   }
   if (service === 'ses') return restJson(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.', requestId);
-  const contentType = service === 'cognito-idp' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+  const contentType = service === 'cognito-idp' || service === 'secretsmanager' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
   return json(400, contentType, { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, requestId);
 }

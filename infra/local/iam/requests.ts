@@ -20,6 +20,8 @@ export interface RequestContext {
   readonly accountId: string;
   /** The state machine ARN of the execution a task token belongs to (SendTask* authorize on it). */
   readonly taskTokenStateMachine?: (token: string) => string | undefined;
+  /** The ARN of a secret named by its name or partial ARN (Secrets Manager authorizes on the full ARN). */
+  readonly secretArn?: (secretId: string) => string | undefined;
 }
 
 /**
@@ -62,6 +64,8 @@ export function requiredAccess(service: IamService, request: ServiceRequest, ctx
       return cognitoAccess(request, ctx);
     case 'ses':
       return sesAccess(request, ctx);
+    case 'secretsmanager':
+      return secretsManagerAccess(request, ctx);
   }
 }
 
@@ -208,6 +212,20 @@ function sesAccess(request: ServiceRequest, ctx: RequestContext): RequiredAccess
     return [{ action: 'ses:SendEmail', resource: address ? `arn:aws:ses:${ctx.region}:${ctx.accountId}:identity/${address}` : '*' }];
   }
   return [{ action: 'ses:Unknown', resource: '*' }];
+}
+
+/**
+ * Secrets Manager authorizes on the secret's ARN, whichever ID names it (name, partial or full ARN);
+ * a secret that does not exist is authorized on the ARN its name would have, so a caller without
+ * the grant learns nothing about it.
+ */
+function secretsManagerAccess(request: ServiceRequest, ctx: RequestContext): RequiredAccess[] {
+  const op = operationOf(request);
+  const body = jsonBody(request);
+  const id = [body.SecretId, body.Name].find((v): v is string => typeof v === 'string');
+  if (!id) return [{ action: `secretsmanager:${op}`, resource: '*' }];
+  const arn = ctx.secretArn?.(id) ?? (id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${id}`);
+  return [{ action: `secretsmanager:${op}`, resource: arn }];
 }
 
 function header(headers: ServiceRequest['headers'], name: string): string | undefined {

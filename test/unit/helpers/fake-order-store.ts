@@ -102,6 +102,11 @@ export class FakeOrderStore implements Orders {
     return record;
   }
 
+  async openOrderCount(customerId: string): Promise<number> {
+    this.enter('openOrderCount', [customerId]);
+    return [...this.orders.values()].filter((o) => o.customerId === customerId && !isTerminal(o.status)).length;
+  }
+
   async get(orderId: string): Promise<OrderRecord | undefined> {
     this.enter('get', [orderId]);
     return this.peek(orderId);

@@ -96,6 +96,12 @@ describe('the app route table', () => {
       '/studios/:studioId/start',
       '/',
       '/orders/:orderId',
+      '/organisations',
+      '/organisations/:orgId',
+      '/invitations/:token',
+      '/billing',
+      '/billing/return',
+      '/account',
       '/admin',
       '/admin/studios',
       '/admin/studios/:studioId',
@@ -108,8 +114,8 @@ describe('the app route table', () => {
     expect(byPath['/artist'].group).toBe('artists');
     // The marketplace and studio pages open without sign-in; placing the order needs it.
     expect(APP_ROUTES.filter((r) => r.public).map((r) => r.path)).toEqual(['/studios', '/studios/:studioId', '/docs']);
-    expect(navRoutes(APP_ROUTES, []).map((r) => r.nav)).toEqual(['Studios', 'My orders']);
-    expect(navRoutes(APP_ROUTES, ['admins']).map((r) => r.nav)).toEqual(['Studios', 'My orders', 'Confirmation queue', 'Manage studios']);
+    expect(navRoutes(APP_ROUTES, []).map((r) => r.nav)).toEqual(['Studios', 'My orders', 'Teams']);
+    expect(navRoutes(APP_ROUTES, ['admins']).map((r) => r.nav)).toEqual(['Studios', 'My orders', 'Teams', 'Confirmation queue', 'Manage studios']);
     expect(navTestId('/')).toBe('nav-home');
     expect(navTestId('/admin')).toBe('nav-admin');
     expect(navTestId('/admin/studios')).toBe('nav-admin-studios');

@@ -128,6 +128,14 @@ export function App({ config }: { config: WebConfig }) {
         setNotice(message);
         noticeTimer.current = setTimeout(() => setNotice(undefined), NOTICE_MS);
       },
+      account: {
+        changePassword: async (previous, next) => {
+          const accessToken = sessions.session?.accessToken;
+          if (!accessToken) throw new AuthError('credentials', 'Your session has ended. Please sign in again.');
+          await cognito.changePassword(accessToken, previous, next);
+        },
+        deleted: () => signOutWith('Your account is deleted. Thank you for using Headshot Studio.'),
+      },
       handleError: (failure) => {
         if (failure instanceof DOMException && failure.name === 'AbortError') return;
         if (failure instanceof ApiError) {
@@ -145,12 +153,13 @@ export function App({ config }: { config: WebConfig }) {
     };
   }, [api, signedIn]);
 
-  const signOut = () => {
+  function signOutWith(notice: string) {
     sessions.signOut();
     history.replaceState(null, '', location.pathname);
-    setPhase({ kind: 'signed-out', notice: 'You are signed out.' });
+    setPhase({ kind: 'signed-out', notice });
     window.dispatchEvent(new HashChangeEvent('hashchange'));
-  };
+  }
+  const signOut = () => signOutWith('You are signed out.');
 
   const signIn = async (email: string, password: string) => {
     await sessions.signIn(email, password);

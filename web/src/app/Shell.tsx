@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Me } from '../api/client';
+import { HeaderCredits } from '../billing/HeaderCredits';
 import { navRoutes } from './router';
 import { navTestId, ROUTES } from './routes';
 
@@ -17,7 +18,7 @@ interface ShellProps {
 /** The signed-in frame: header with navigation and account, the banners, the page, the footer. */
 export function Shell({ me, path, error, notice, onDismissError, onSignOut, children }: ShellProps) {
   const links = navRoutes(ROUTES, me.groups);
-  // The personal wallet's balance as of sign-in (orders pay from it).
+  // The personal wallet's balance (orders pay from it): as of sign-in, then as a purchase changes it.
   const wallet = me.wallets.find((w) => w.kind === 'person');
   return (
     <>
@@ -35,13 +36,11 @@ export function Shell({ me, path, error, notice, onDismissError, onSignOut, chil
           <div class="account">
             <div class="whoami" data-testid="whoami" data-groups={me.groups.join(' ')}>
               <span class="whoami-email" title={me.sub}>
-                {me.email ?? me.sub}
+                <a href="#/account" data-testid="nav-account">
+                  {me.email ?? me.sub}
+                </a>
               </span>
-              {wallet && (
-                <span class="credits" data-testid="credits" title={`Credits in ${wallet.name}`}>
-                  {wallet.balance.toLocaleString('en')} {wallet.balance === 1 ? 'credit' : 'credits'}
-                </span>
-              )}
+              {wallet && <HeaderCredits wallet={wallet} />}
               <span class="chips">
                 {(me.groups.length ? me.groups : ['customer']).map((group) => (
                   <span key={group} class="chip chip-group">

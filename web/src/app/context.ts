@@ -16,6 +16,13 @@ export interface AppServices {
   notify(message: string): void;
   /** Routes any failure to the banner, ignoring aborted requests and ended sessions. */
   handleError(error: unknown): void;
+  /** The signed-in person's own account. */
+  readonly account: {
+    /** Changes the password in the user pool. */
+    changePassword(previous: string, next: string): Promise<void>;
+    /** After the account was deleted: signs out and says so. */
+    deleted(): void;
+  };
 }
 
 export const AppContext = createContext<AppServices | undefined>(undefined);

@@ -1,5 +1,7 @@
 import { QueuePage } from '../admin/QueuePage';
 import { ArtistPage } from '../artists/ArtistPage';
+import { BuyCreditsPage } from '../billing/BuyCreditsPage';
+import { ReturnPage as BillingReturnPage } from '../billing/ReturnPage';
 import { HomePage } from '../orders/HomePage';
 import { OrderPage } from '../orders/OrderPage';
 import { MarketplacePage } from '../studios/MarketplacePage';
@@ -22,6 +24,15 @@ export const ROUTES: readonly Route[] = [
   { path: '/studios/:studioId/start', view: StartOrderPage, title: 'Starting your order' },
   { path: '/', view: HomePage, title: 'My orders', nav: 'My orders' },
   { path: '/orders/:orderId', view: OrderPage, title: 'Order' },
+  // Team pages load on demand, outside the first page's budget.
+  { path: '/organisations', view: lazyView(() => import('../organisations/OrganisationsPage').then((m) => m.OrganisationsPage)), title: 'Teams', nav: 'Teams' },
+  { path: '/organisations/:orgId', view: lazyView(() => import('../organisations/OrganisationPage').then((m) => m.OrganisationPage)), title: 'Organisation' },
+  // Not public: whoever opens an invitation link signs in first, then answers it here.
+  { path: '/invitations/:token', view: lazyView(() => import('../organisations/InvitationPage').then((m) => m.InvitationPage)), title: 'Invitation' },
+  // Reached from the balance in the header; Stripe Checkout sends the buyer back to the return page.
+  { path: '/billing', view: BuyCreditsPage, title: 'Buy credits' },
+  { path: '/billing/return', view: BillingReturnPage, title: 'Your purchase' },
+  { path: '/account', view: lazyView(() => import('../accounts/AccountPage').then((m) => m.AccountPage)), title: 'Your account' },
   { path: '/admin', view: QueuePage, title: 'Confirmation queue', nav: 'Confirmation queue', group: 'admins' },
   {
     path: '/admin/studios',

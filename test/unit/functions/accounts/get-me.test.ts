@@ -2,6 +2,7 @@ import '../../helpers/env';
 import { getMeHandler } from '#functions/accounts/get-me.handler';
 import type { Profile } from '#functions/accounts/user-directory';
 import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
+import { FakeOrganisationStore } from '../../helpers/fake-organisation-store';
 import { ADMIN_SUB, accessTokenClaims, adminAccessTokenClaims, type Claims, CUSTOMER_SUB, customerClaims, invoke, makeEvent } from '../../helpers/events';
 
 /** A user directory that knows some profiles by `sub`, and records who was looked up. */
@@ -30,7 +31,7 @@ describe('Function: GetMe', () => {
   beforeEach(() => {
     directory = new FakeDirectory({ [CUSTOMER_SUB]: { email: 'ada@studio.example' }, [ADMIN_SUB]: { email: 'grace@studio.example' } });
     ledger = new FakeLedgerStore();
-    handler = getMeHandler({ directory, ledger });
+    handler = getMeHandler({ directory, ledger, organisations: new FakeOrganisationStore() });
   });
 
   it('answers the caller with the e-mail from the user directory and their groups', async () => {
@@ -77,7 +78,7 @@ describe('Function: GetMe', () => {
 
   it('answers without an e-mail when the directory has no profile', async () => {
     // Prepare
-    handler = getMeHandler({ directory: new FakeDirectory({}), ledger });
+    handler = getMeHandler({ directory: new FakeDirectory({}), ledger, organisations: new FakeOrganisationStore() });
 
     // Act
     const response = await invoke(handler, me());

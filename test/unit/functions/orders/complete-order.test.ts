@@ -5,7 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type CompleteOrderInput, completeOrderHandler } from '#functions/orders/complete-order.handler';
 import { OrderConflictError } from '#functions/orders/order-store';
 import { TEST_ENV } from '../../helpers/env';
-import { ADMIN_SUB, invokeTask } from '../../helpers/events';
+import { ADMIN_SUB, CUSTOMER_SUB, invokeTask } from '../../helpers/events';
+import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
 import { FakeOrderStore } from '../../helpers/fake-order-store';
 import { ORDER_ID, orderRecord, PLANS } from '../../helpers/orders';
 
@@ -18,6 +19,7 @@ const input: CompleteOrderInput = {
 describe('Function: CompleteOrder', () => {
   const s3Mock = mockClient(S3Client);
   let store: FakeOrderStore;
+  let ledger: FakeLedgerStore;
   let handler: ReturnType<typeof completeOrderHandler>;
 
   beforeEach(() => {
@@ -25,7 +27,37 @@ describe('Function: CompleteOrder', () => {
     s3Mock.on(PutObjectCommand).resolves({});
     // DecideOrder claimed the token before resuming the execution.
     store = new FakeOrderStore().seed(orderRecord({ taskToken: undefined, decidedBy: ADMIN_SUB }));
-    handler = completeOrderHandler({ orders: store, s3: new S3Client({}), outputsBucket: TEST_ENV.OUTPUTS_BUCKET });
+    ledger = new FakeLedgerStore().seed(CUSTOMER_SUB, { kind: 'person', id: CUSTOMER_SUB }, 40);
+    handler = completeOrderHandler({ orders: store, s3: new S3Client({}), outputsBucket: TEST_ENV.OUTPUTS_BUCKET, ledger });
+  });
+
+  describe('the credits the order held', () => {
+    beforeEach(async () => {
+      await ledger.reserve(CUSTOMER_SUB, ORDER_ID, 28);
+    });
+
+    it('are spent: the hold is consumed and the balance stays as the hold left it', async () => {
+      await invokeTask(handler, input);
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 12, reserved: 0 });
+      expect(await ledger.reservation(CUSTOMER_SUB, ORDER_ID)).toMatchObject({ status: 'CONSUMED' });
+    });
+
+    it('are spent once when the task is retried', async () => {
+      await invokeTask(handler, input);
+      await invokeTask(handler, input);
+      const { entries } = await ledger.entries(CUSTOMER_SUB, { limit: 10 });
+      expect(entries.filter((e) => e.type === 'consume')).toHaveLength(1);
+    });
+
+    it('are not spent when the order cannot be confirmed, so a retry spends them then', async () => {
+      store.failNext('get', new Error('Throttled'));
+      await expect(invokeTask(handler, input)).rejects.toThrow('Throttled');
+      expect(await ledger.reservation(CUSTOMER_SUB, ORDER_ID)).toMatchObject({ status: 'HELD' });
+    });
+  });
+
+  it('confirms an order that held no credits (placed before orders paid)', async () => {
+    await expect(invokeTask(handler, input)).resolves.toMatchObject({ status: 'CONFIRMED' });
   });
 
   it('returns the confirmed status and where the summary is', async () => {

@@ -2,6 +2,7 @@ import '../../helpers/env';
 import { createOrderHandler } from '#functions/orders/create-order.handler';
 import { MAX_OPEN_ORDERS, type OrderView } from '#shared/orders';
 import { accessTokenClaims, CUSTOMER_SUB, type EventOptions, invoke, makeEvent, OTHER_CUSTOMER_SUB } from '../../helpers/events';
+import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
 import { FakeOrderStore } from '../../helpers/fake-order-store';
 import { FakeStudioStore } from '../../helpers/fake-studio-store';
 import { ordersOf, STYLES } from '../../helpers/orders';
@@ -11,6 +12,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 const order = (body: unknown, extra: EventOptions = {}) => makeEvent({ routeKey: 'POST /v1/orders', body, ...extra });
 const pick = (...styleIds: string[]) => ({ studioId: STUDIO_ID, styleIds });
+/** An organisation the customer belongs to, and its wallet (an organisation's wallet ID is its own ID). */
+const TEAM = '7d0e3c1a-5b7f-4c2e-9a41-2f6d8e1b0c93';
+const STRANGERS = '0b9f4a2e-8c1d-4e6f-a3b5-9d7c2e1f0a48';
 
 describe('Function: CreateOrder', () => {
   let store: FakeOrderStore;
@@ -20,7 +24,47 @@ describe('Function: CreateOrder', () => {
   beforeEach(() => {
     store = new FakeOrderStore();
     studios = new FakeStudioStore().seed(studioRecord(), [styleRecord(0), styleRecord(1)]);
-    handler = createOrderHandler({ orders: store, studios });
+    const ledger = new FakeLedgerStore()
+      .seed(CUSTOMER_SUB, { kind: 'person', id: CUSTOMER_SUB }, 10)
+      .seed(OTHER_CUSTOMER_SUB, { kind: 'person', id: OTHER_CUSTOMER_SUB }, 10)
+      .seed(TEAM, { kind: 'organisation', id: TEAM }, 100)
+      .seed(STRANGERS, { kind: 'organisation', id: STRANGERS }, 100);
+    const organisations = {
+      membership: async (orgId: string, sub: string) =>
+        orgId === TEAM && sub === CUSTOMER_SUB ? { orgId, sub, email: 'c@example.com', role: 'member' as const, joinedAt: '2030-01-01T00:00:00.000Z' } : undefined,
+    };
+    handler = createOrderHandler({ orders: store, studios, wallets: { ledger, organisations } });
+  });
+
+  describe('the wallet that pays', () => {
+    it("is the caller's own unless they name another", async () => {
+      const response = await invoke<OrderView>(handler, order(pick('studio-black')));
+      expect(response.body.walletId).toBe(CUSTOMER_SUB);
+      expect(store.all()[0]).toMatchObject({ walletId: CUSTOMER_SUB });
+    });
+
+    it("is the organisation's wallet when the caller belongs to it", async () => {
+      const response = await invoke<OrderView>(handler, order({ ...pick('studio-black'), walletId: TEAM }));
+      expect(response.statusCode).toBe(201);
+      expect(store.all()[0]).toMatchObject({ walletId: TEAM, customerId: CUSTOMER_SUB });
+    });
+
+    it.each([
+      ["another person's wallet", OTHER_CUSTOMER_SUB],
+      ['the wallet of an organisation the caller is not in', STRANGERS],
+      ['a wallet that does not exist', '5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170'],
+    ])('answers 404 WALLET_NOT_FOUND for %s, storing nothing', async (_case, walletId) => {
+      const response = await invoke(handler, order({ ...pick('studio-black'), walletId }));
+      expect(response.statusCode).toBe(404);
+      expect(response.body).toEqual({ code: 'WALLET_NOT_FOUND', message: 'No such wallet.' });
+      expect(store.all()).toEqual([]);
+    });
+
+    it('answers 400 for a wallet ID that is not one', async () => {
+      const response = await invoke(handler, order({ ...pick('studio-black'), walletId: '../other' }));
+      expect(response.statusCode).toBe(400);
+      expect(JSON.stringify(response.body)).toContain('walletId is not a wallet ID');
+    });
   });
 
   it('answers 201 with a DRAFT priced at the sum of its styles', async () => {
@@ -38,6 +82,7 @@ describe('Function: CreateOrder', () => {
       styles: ['studio-black', 'corporate-grey'],
       styleDetails: [STYLES[1], STYLES[0]],
       credits: 28,
+      walletId: CUSTOMER_SUB,
       photoCount: 0,
       note: 'glasses on',
       createdAt: expect.any(String),

@@ -1,16 +1,47 @@
 import '../../helpers/env';
 import { failOrderHandler } from '#functions/orders/fail-order.handler';
-import { invokeTask } from '../../helpers/events';
+import { CUSTOMER_SUB, invokeTask } from '../../helpers/events';
+import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
 import { FakeOrderStore } from '../../helpers/fake-order-store';
 import { ORDER_ID, orderRecord } from '../../helpers/orders';
 
 describe('Function: FailOrder', () => {
   let store: FakeOrderStore;
+  let ledger: FakeLedgerStore;
   let handler: ReturnType<typeof failOrderHandler>;
 
   beforeEach(() => {
     store = new FakeOrderStore().seed(orderRecord());
-    handler = failOrderHandler({ orders: store });
+    ledger = new FakeLedgerStore().seed(CUSTOMER_SUB, { kind: 'person', id: CUSTOMER_SUB }, 40);
+    handler = failOrderHandler({ orders: store, ledger });
+  });
+
+  describe('the credits the order held', () => {
+    beforeEach(async () => {
+      await ledger.reserve(CUSTOMER_SUB, ORDER_ID, 28);
+    });
+
+    it.each([['OrderRejected'], ['States.Timeout'], ['States.TaskFailed']])('go back to the balance when the order ends with %s', async (error) => {
+      await invokeTask(handler, { orderId: ORDER_ID, error: { Error: error } });
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 40, reserved: 0 });
+      expect(await ledger.reservation(CUSTOMER_SUB, ORDER_ID)).toMatchObject({ status: 'RELEASED' });
+    });
+
+    it('go back once when the task runs again after the order ended', async () => {
+      await invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'OrderRejected' } });
+      await invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'OrderRejected' } });
+      const { entries } = await ledger.entries(CUSTOMER_SUB, { limit: 10 });
+      expect(entries.filter((e) => e.type === 'release')).toHaveLength(1);
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 40, reserved: 0 });
+    });
+
+    it('are released even when ending the order fails first, and the retry ends it', async () => {
+      store.failNext('transition', new Error('Throttled'));
+      await expect(invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'OrderRejected' } })).rejects.toThrow('Throttled');
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 40, reserved: 0 });
+      await invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'OrderRejected' } });
+      expect(store.peek(ORDER_ID)!.status).toBe('REJECTED');
+    });
   });
 
   it('moves a rejected order to REJECTED with the reason the admin gave', async () => {
@@ -97,7 +128,7 @@ describe('Function: FailOrder', () => {
   it('fails when the order does not exist', async () => {
     // Prepare
     store = new FakeOrderStore();
-    handler = failOrderHandler({ orders: store });
+    handler = failOrderHandler({ orders: store, ledger });
 
     // Act
     const failing = invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'States.Timeout' } });

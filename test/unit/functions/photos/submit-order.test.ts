@@ -5,7 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { OrderConflictError } from '#functions/orders/order-store';
 import { submitOrderHandler } from '#functions/photos/submit-order.handler';
 import { TEST_ENV } from '../../helpers/env';
-import { type Claims, invoke, makeEvent, OTHER_CUSTOMER_SUB } from '../../helpers/events';
+import { type Claims, CUSTOMER_SUB, invoke, makeEvent, OTHER_CUSTOMER_SUB } from '../../helpers/events';
+import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
 import { FakeOrderStore } from '../../helpers/fake-order-store';
 import { EXECUTION_ARN, ORDER_ID, orderRecord } from '../../helpers/orders';
 
@@ -14,7 +15,11 @@ const submit = (claims?: Claims | null, orderId = ORDER_ID) => makeEvent({ route
 describe('Function: SubmitOrder', () => {
   const sfnMock = mockClient(SFNClient);
   let orders: FakeOrderStore;
+  let ledger: FakeLedgerStore;
+  let members: Set<string>;
   let handler: ReturnType<typeof submitOrderHandler>;
+  /** An organisation the customer belongs to while `members` says so; its wallet's ID is its own. */
+  const TEAM = '7d0e3c1a-5b7f-4c2e-9a41-2f6d8e1b0c93';
 
   /** The fixture order as a draft holding `photoCount` photos, submitted `submissions` times before. */
   const draft = (overrides: Parameters<typeof orderRecord>[0] = {}) =>
@@ -24,7 +29,71 @@ describe('Function: SubmitOrder', () => {
     sfnMock.reset();
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
     orders = new FakeOrderStore().seed(draft());
-    handler = submitOrderHandler({ orders, sfn: new SFNClient({}), pipelineArn: TEST_ENV.ORDER_PIPELINE_ARN });
+    ledger = new FakeLedgerStore().seed(CUSTOMER_SUB, { kind: 'person', id: CUSTOMER_SUB }, 50).seed(TEAM, { kind: 'organisation', id: TEAM }, 30);
+    members = new Set([CUSTOMER_SUB]);
+    const organisations = {
+      membership: async (orgId: string, sub: string) =>
+        orgId === TEAM && members.has(sub) ? { orgId, sub, role: 'member' as const, joinedAt: '2030-01-01T00:00:00.000Z' } : undefined,
+    };
+    handler = submitOrderHandler({ orders, sfn: new SFNClient({}), pipelineArn: TEST_ENV.ORDER_PIPELINE_ARN, ledger, wallets: { ledger, organisations } });
+  });
+
+  describe('paying', () => {
+    it("holds the order's credits on the customer's wallet: out of the balance, into reserved", async () => {
+      const response = await invoke(handler, submit());
+      expect(response.statusCode).toBe(202);
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 22, reserved: 28 });
+      expect(await ledger.reservation(CUSTOMER_SUB, ORDER_ID)).toMatchObject({ amount: 28, status: 'HELD' });
+    });
+
+    it('holds once however often the order is submitted', async () => {
+      orders.seed(draft({ status: 'NEEDS_NEW_PHOTOS', submissions: 1 }));
+      await ledger.reserve(CUSTOMER_SUB, ORDER_ID, 28);
+      expect((await invoke(handler, submit())).statusCode).toBe(202);
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 22, reserved: 28 });
+    });
+
+    it("holds on the organisation's wallet an order was placed on", async () => {
+      orders.seed(draft({ walletId: TEAM }));
+      expect((await invoke(handler, submit())).statusCode).toBe(202);
+      expect(await ledger.get(TEAM)).toMatchObject({ balance: 2, reserved: 28 });
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 50, reserved: 0 });
+    });
+
+    it('answers 409 INSUFFICIENT_CREDITS when the wallet cannot cover the order, and leaves everything as it was', async () => {
+      orders.seed(draft({ credits: 51 }));
+      const response = await invoke(handler, submit());
+      expect(response.statusCode).toBe(409);
+      expect(response.body).toEqual({ code: 'INSUFFICIENT_CREDITS', message: 'This order costs 51 credits and the wallet cannot cover it. Buy credits, or choose fewer styles.' });
+      expect(orders.peek(ORDER_ID)).toMatchObject({ status: 'DRAFT', submissions: 0 });
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 50, reserved: 0 });
+      expect(sfnMock).not.toHaveReceivedAnyCommand();
+    });
+
+    it('answers 409 INSUFFICIENT_CREDITS when the customer has no wallet yet', async () => {
+      ledger = new FakeLedgerStore();
+      handler = submitOrderHandler({ orders, sfn: new SFNClient({}), pipelineArn: TEST_ENV.ORDER_PIPELINE_ARN, ledger, wallets: { ledger, organisations: { membership: async () => undefined } } });
+      expect((await invoke(handler, submit())).body).toMatchObject({ code: 'INSUFFICIENT_CREDITS' });
+      expect(orders.peek(ORDER_ID)!.status).toBe('DRAFT');
+    });
+
+    it("answers 404 WALLET_NOT_FOUND when the customer has left the organisation whose wallet was to pay, holding nothing", async () => {
+      orders.seed(draft({ walletId: TEAM }));
+      members.clear();
+      const response = await invoke(handler, submit());
+      expect(response.statusCode).toBe(404);
+      expect(response.body).toMatchObject({ code: 'WALLET_NOT_FOUND' });
+      expect(await ledger.get(TEAM)).toMatchObject({ balance: 30, reserved: 0 });
+      expect(orders.peek(ORDER_ID)!.status).toBe('DRAFT');
+    });
+
+    it('keeps the hold when the pipeline cannot start, and a later submission reuses it', async () => {
+      sfnMock.on(StartExecutionCommand).rejectsOnce(new Error('Rate exceeded')).resolves({ executionArn: EXECUTION_ARN });
+      expect((await invoke(handler, submit())).statusCode).toBe(503);
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 22, reserved: 28 });
+      expect((await invoke(handler, submit())).statusCode).toBe(202);
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 22, reserved: 28 });
+    });
   });
 
   it('answers 202 with the order now VALIDATING', async () => {

@@ -2,6 +2,7 @@ import '../../helpers/env';
 import { getWalletHandler } from '#functions/wallets/get-wallet.handler';
 import { adminClaims, CUSTOMER_SUB, customerClaims, invoke, makeEvent, OTHER_CUSTOMER_SUB, type Claims } from '../../helpers/events';
 import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
+import { FakeOrganisationStore } from '../../helpers/fake-organisation-store';
 
 const read = (walletId: string, claims: Claims | null = customerClaims) => makeEvent({ routeKey: 'GET /v1/wallets/{walletId}', pathParameters: { walletId }, claims });
 
@@ -11,7 +12,7 @@ describe('Function: GetWallet', () => {
 
   beforeEach(() => {
     ledger = new FakeLedgerStore().seed(CUSTOMER_SUB, { kind: 'person', id: CUSTOMER_SUB }, 25).seed(OTHER_CUSTOMER_SUB, { kind: 'person', id: OTHER_CUSTOMER_SUB }, 5);
-    handler = getWalletHandler({ ledger });
+    handler = getWalletHandler({ ledger, organisations: new FakeOrganisationStore() });
   });
 
   it("answers the caller's own wallet with its balance and what orders hold", async () => {

@@ -2,6 +2,7 @@ import '../../helpers/env';
 import { listWalletEntriesHandler } from '#functions/wallets/list-wallet-entries.handler';
 import { adminClaims, CUSTOMER_SUB, customerClaims, invoke, makeEvent, OTHER_CUSTOMER_SUB, type Claims } from '../../helpers/events';
 import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
+import { FakeOrganisationStore } from '../../helpers/fake-organisation-store';
 
 const list = (walletId: string, query?: Record<string, string>, claims: Claims | null = customerClaims) =>
   makeEvent({ routeKey: 'GET /v1/wallets/{walletId}/entries', pathParameters: { walletId }, queryStringParameters: query, claims });
@@ -14,7 +15,7 @@ describe('Function: ListWalletEntries', () => {
     ledger = new FakeLedgerStore().seed(CUSTOMER_SUB, { kind: 'person', id: CUSTOMER_SUB }).seed(OTHER_CUSTOMER_SUB, { kind: 'person', id: OTHER_CUSTOMER_SUB }, 5);
     for (let i = 1; i <= 3; i++) await ledger.purchase(CUSTOMER_SUB, { amount: i * 10, reference: `cs_test_${i}`, idempotencyKey: `evt_${i}` });
     await ledger.reserve(CUSTOMER_SUB, 'order-1', 15);
-    handler = listWalletEntriesHandler({ ledger });
+    handler = listWalletEntriesHandler({ ledger, organisations: new FakeOrganisationStore() });
   });
 
   it("answers the caller's history newest first, with the balance after each entry", async () => {
