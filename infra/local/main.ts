@@ -77,8 +77,10 @@ Headshot studio — local cloud
   ${pad('DynamoDB')}${e.dynamodb}  (table ${e.tableName})
   ${pad('S3')}${e.s3}  (buckets ${Object.values(e.buckets).join(', ')})
   ${pad('Step Functions')}${e.stepfunctions}
+  ${pad('Stripe')}${e.stripe.url}  (test key and webhook secret in ${values['endpoints-file']})
+  ${pad('Outbox')}${e.outbox.page}  (e-mail the studio and Cognito would have sent)
 
-Demo accounts (local only):
+Demo accounts (local only, 500 credits each):
 ${e.users.map((u) => `  ${pad(u.role)}${u.email.padEnd(24)}${u.password}`).join('\n')}
 
 Endpoints and accounts are also in ${values['endpoints-file']}. Data persists in ${values['data-dir']}. Ctrl-C stops everything.`);

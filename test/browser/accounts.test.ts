@@ -1,45 +1,65 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalCloud, type RunningCloud } from '../support/local-cloud';
+import { demoUser, startLocalCloud, type RunningCloud } from '../support/local-cloud';
 import { CHROMIUM_ARGS, expectText, fillSignIn, watchedPage } from './support';
 
 const SCREENSHOTS = resolve(__dirname, '..', '..', '.local', 'screenshots');
 
+jest.setTimeout(120_000);
+
 /**
  * A new person in real headless Chromium against the local cloud: creates an
  * account, reads the code Cognito sent on the local outbox page, is signed in
- * with the sign-up credits, changes the password, resets it after forgetting
- * it, and deletes the account. The tests run in order and share the person.
+ * with the sign-up credits, buys credits on the local Stripe page, starts a
+ * team, buys its credits and invites a colleague, who accepts from the outbox
+ * and places an order paid from the team's wallet. Then the person changes
+ * their password, resets it after forgetting it, and may not delete the
+ * account while they own the team. The tests run in order and share the people.
  */
-jest.setTimeout(120_000);
-
-describe('accounts in the web app', () => {
+describe('accounts, teams and credits in the web app', () => {
   let cloud: RunningCloud;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let colleagueContext: BrowserContext;
+  let colleaguePage: Page;
   const pageErrors: string[] = [];
   const email = `new.person.${Date.now()}@example.com`;
   let password = 'First-password-2026!';
 
-  /** Opens the local outbox page in its own tab, as the person would open their mail, and reads the newest code sent to them. */
-  const codeFromOutbox = async (sent: number): Promise<string> => {
-    const mail = await context.newPage();
+  /** Opens the local outbox page in its own tab, as a person opens their mail, and answers its text once `ready` finds what it needs. */
+  const readMail = async <T,>(ctx: BrowserContext, to: string, ready: (text: string) => T | undefined, screenshot?: string): Promise<T> => {
+    const mail = await ctx.newPage();
     try {
       for (let attempt = 0; attempt < 50; attempt++) {
-        await mail.goto(`${cloud.endpoints.outbox.page}?to=${encodeURIComponent(email)}`);
-        const codes = [...(await mail.locator('main').innerText()).matchAll(/code is (\d{6})/g)].map((m) => m[1]!);
-        if (codes.length >= sent) {
-          if (sent === 1) await mail.screenshot({ path: resolve(SCREENSHOTS, 'outbox.png'), fullPage: true });
-          return codes[0]!;
+        await mail.goto(`${cloud.endpoints.outbox.page}?to=${encodeURIComponent(to)}`);
+        const found = ready(await mail.locator('main').innerText());
+        if (found !== undefined) {
+          if (screenshot) await mail.screenshot({ path: resolve(SCREENSHOTS, screenshot), fullPage: true });
+          return found;
         }
         await mail.waitForTimeout(200);
       }
-      throw new Error(`The outbox never showed code number ${sent} for ${email}`);
+      throw new Error(`The outbox never showed the expected mail for ${to}`);
     } finally {
       await mail.close();
     }
+  };
+  /** The newest of at least `count` codes sent to the person. */
+  const code = (count: number, screenshot?: string) =>
+    readMail(context, email, (text) => {
+      const codes = [...text.matchAll(/code is (\d{6})/g)].map((m) => m[1]!);
+      return codes.length >= count ? codes[0] : undefined;
+    }, screenshot);
+  /** Buys the Starter package on the Stripe stand-in's page for the wallet chosen on the billing page. */
+  const buyStarter = async (walletLabel?: string) => {
+    await page.goto(`${cloud.endpoints.web}/#/billing`);
+    if (walletLabel) await page.getByTestId('wallet-select').selectOption({ label: walletLabel });
+    await page.getByTestId('buy-starter').click();
+    await page.waitForURL((url) => url.href.startsWith(`${cloud.endpoints.stripe.url}/pay/`), { timeout: 30_000 });
+    await page.locator('button[value="pay"]').click();
+    await page.locator('[data-testid="billing-return"][data-outcome="credited"]').waitFor({ timeout: 60_000 });
   };
 
   beforeAll(async () => {
@@ -47,6 +67,8 @@ describe('accounts in the web app', () => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await watchedPage(context, pageErrors);
+    colleagueContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    colleaguePage = await watchedPage(colleagueContext, pageErrors);
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
 
@@ -59,7 +81,7 @@ describe('accounts in the web app', () => {
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
-  it('refuses a password the user pool would refuse, and two passwords that differ, before creating anything', async () => {
+  it('checks the two passwords match before creating anything', async () => {
     await page.goto(`${cloud.endpoints.web}/#/orders`);
     await page.getByTestId('signin-signup').click();
     await page.getByTestId('signup-email').fill(email);
@@ -81,12 +103,56 @@ describe('accounts in the web app', () => {
     await page.getByTestId('verify-code').fill('000000');
     await page.getByTestId('verify-submit').click();
     await expectText(page, 'verify-error', 'That code is not right');
-    const code = await codeFromOutbox(1);
-    await page.getByTestId('verify-code').fill(code);
+    await page.getByTestId('verify-code').fill(await code(1, 'outbox.png'));
     await page.screenshot({ path: resolve(SCREENSHOTS, 'verify.png'), fullPage: true });
     await page.getByTestId('verify-submit').click();
     await expectText(page, 'whoami', email);
-    await expectText(page, 'credits', '10');
+    await expectText(page, 'credits', '10 credits');
+  });
+
+  it('buys credits on the local Stripe page, and the balance shows them', async () => {
+    await buyStarter();
+    await expectText(page, 'credits', '60 credits');
+  });
+
+  it('starts a team, buys credits for its wallet and invites a colleague by e-mail', async () => {
+    await page.goto(`${cloud.endpoints.web}/#/organisations`);
+    await page.getByTestId('organisation-name').fill('Northwind Portraits');
+    await page.getByTestId('create-organisation-submit').click();
+    await page.getByTestId('organisation-page').waitFor();
+    const teamUrl = page.url();
+    await buyStarter('Northwind Portraits (0 credits)');
+    await page.goto(teamUrl);
+    await expectText(page, 'organisation-balance', '50 credits');
+    await page.getByTestId('invite-email').fill(demoUser(cloud.endpoints, 'customer').email);
+    await page.getByTestId('invite-submit').click();
+    await expectText(page, 'organisation-page', 'customer@example.com');
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'organisation.png'), fullPage: true });
+  });
+
+  it("lets the colleague accept from the e-mail's link and place an order paid from the team's wallet", async () => {
+    const colleague = demoUser(cloud.endpoints, 'customer');
+    await colleaguePage.goto(`${cloud.endpoints.web}/#/orders`);
+    await fillSignIn(colleaguePage, colleague);
+    await expectText(colleaguePage, 'whoami', colleague.email);
+    const link = await readMail(colleagueContext, colleague.email, (text) => /http\S+#\/invitations\/[A-Za-z0-9_-]{43}/.exec(text)?.[0]);
+    await colleaguePage.goto(link);
+    await expectText(colleaguePage, 'invitation-page', 'Join Northwind Portraits');
+    await colleaguePage.screenshot({ path: resolve(SCREENSHOTS, 'invitation.png'), fullPage: true });
+    await colleaguePage.getByTestId('invitation-accept').click();
+    await colleaguePage.getByTestId('organisation-page').waitFor();
+
+    await colleaguePage.goto(`${cloud.endpoints.web}/#/studios/north-light-studio`);
+    await colleaguePage.getByTestId('style-corporate-grey').check();
+    await colleaguePage.getByTestId('order-wallet').selectOption({ label: 'Northwind Portraits (50 credits)' });
+    await colleaguePage.screenshot({ path: resolve(SCREENSHOTS, 'order-wallet.png'), fullPage: true });
+    await colleaguePage.getByTestId('start-order').click();
+    await colleaguePage.waitForURL((url) => /#\/orders\/[0-9a-f-]{36}$/.test(url.hash), { timeout: 30_000 });
+    const orderId = /#\/orders\/([0-9a-f-]{36})$/.exec(colleaguePage.url())![1]!;
+    const token = await colleaguePage.evaluate(() => (JSON.parse(sessionStorage.getItem('headshot-studio.session') ?? '{}') as { idToken?: string }).idToken);
+    const order = (await (await fetch(`${cloud.endpoints.api}/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { walletId?: string };
+    const teamId = /#\/organisations\/([0-9a-f-]{36})/.exec(page.url())![1];
+    expect(order.walletId).toBe(teamId);
   });
 
   it('changes the password on the account page', async () => {
@@ -104,13 +170,18 @@ describe('accounts in the web app', () => {
     await page.screenshot({ path: resolve(SCREENSHOTS, 'account.png'), fullPage: true });
   });
 
+  it('does not delete the account of a team owner, and says what to do first', async () => {
+    await page.getByTestId('delete-confirm').fill('delete my account');
+    await page.getByTestId('delete-submit').click();
+    await expectText(page, 'error-banner', 'You belong to Northwind Portraits');
+  });
+
   it('resets a forgotten password with a code from the outbox, then signs in with the new one', async () => {
     await page.getByTestId('signout').click();
     await page.getByTestId('signin-reset').click();
     await page.getByTestId('reset-email').fill(email);
     await page.getByTestId('reset-send').click();
-    const code = await codeFromOutbox(2);
-    await page.getByTestId('reset-code').fill(code);
+    await page.getByTestId('reset-code').fill(await code(2));
     await page.getByTestId('reset-password').fill('Third-password-2026!');
     await page.getByTestId('reset-submit').click();
     await expectText(page, 'auth-notice', 'Your password is changed');
@@ -119,15 +190,5 @@ describe('accounts in the web app', () => {
     password = 'Third-password-2026!';
     await fillSignIn(page, { email, password });
     await expectText(page, 'whoami', email);
-  });
-
-  it('deletes the account once the person types the confirmation, and the account can no longer sign in', async () => {
-    await page.getByTestId('nav-account').click();
-    await expect(page.getByTestId('delete-submit').isDisabled()).resolves.toBe(true);
-    await page.getByTestId('delete-confirm').fill('delete my account');
-    await page.getByTestId('delete-submit').click();
-    await expectText(page, 'auth-notice', 'Your account is deleted');
-    await fillSignIn(page, { email, password });
-    await expectText(page, 'signin-error', 'do not match');
   });
 });

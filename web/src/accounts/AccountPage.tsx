@@ -4,6 +4,7 @@ import { useApp } from '../app/context';
 import { AuthField, FormError, useAuthForm } from '../auth/AuthCard';
 import { PASSWORD_RULE } from '../auth/session';
 import { Card } from '../ui/Card';
+import { WalletHistory } from './WalletHistory';
 import { credits } from '../ui/labels';
 import { PageHeading } from '../ui/PageHeading';
 import { Spinner } from '../ui/Spinner';
@@ -16,7 +17,7 @@ export function AccountPage() {
       <PageHeading>Your account</PageHeading>
       <Card class="account-card" label="Profile">
         <h2>Profile</h2>
-        <dl class="facts">
+        <dl class="facts facts-wide account-facts">
           <div>
             <dt>Email</dt>
             <dd data-testid="account-email">{me.email ?? '—'}</dd>
@@ -37,6 +38,10 @@ export function AccountPage() {
             Buy credits
           </a>
         </p>
+      </Card>
+      <Card class="account-card" label="Your credits">
+        <h2>Your credits</h2>
+        <WalletHistory walletId={me.sub} />
       </Card>
       <ChangePassword />
       <DeleteAccount />
@@ -109,7 +114,7 @@ function DeleteAccount() {
           <label for="delete-confirm">
             Type <strong>{CONFIRMATION}</strong> to confirm
           </label>
-          <input id="delete-confirm" data-testid="delete-confirm" autocomplete="off" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
+          <input id="delete-confirm" type="text" data-testid="delete-confirm" autocomplete="off" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
         </div>
         <button type="submit" class="button button-danger" data-testid="delete-submit" disabled={!confirmed || busy}>
           {busy && <Spinner />}

@@ -141,6 +141,8 @@ function cognitoError(status: number, type: string | undefined, message: string 
     case 'ExpiredCodeException':
       return new AuthError('code', 'That code has expired. Ask for a new one.');
     case 'InvalidPasswordException':
+      // cognito-local answers a wrong current password this way too (Cognito: NotAuthorizedException); only a policy message is about the new one.
+      if (context === 'change' && !/polic|conform/i.test(message ?? '')) return new AuthError('credentials', 'Your current password is not right.');
       if (context !== 'sign-in') return new AuthError('password', passwordRule(message));
       break;
     case 'InvalidParameterException':

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { createCheckout, listCreditPackages } from '../../../shared/api/billing';
 import { getWallet } from '../../../shared/api/wallets';
 import { type CreditPackage, formatPrice } from '../../../shared/billing';
+import { useMyWallets } from '../accounts/useMyWallets';
 import { useApp } from '../app/context';
 import { useHashQuery } from '../app/useHashPath';
 import { Loading, Spinner } from '../ui/Spinner';
@@ -17,10 +18,12 @@ const perCredit = (pkg: CreditPackage) => pkg.priceCents / pkg.credits;
  * chosen wallet (the personal one, or another the person may pay into).
  */
 export function BuyCreditsPage() {
-  const { api, me, handleError, clearError } = useApp();
+  const app = useApp();
+  const { api, handleError, clearError } = app;
   const query = useHashQuery();
-  const wallets = me.wallets;
-  const [walletId, setWalletId] = useState(() => wallets.find((w) => w.walletId === query.get('wallet'))?.walletId ?? wallets.find((w) => w.kind === 'person')?.walletId ?? wallets[0]?.walletId);
+  const wallets = useMyWallets(app);
+  const [chosen, setWalletId] = useState<string | undefined>(() => query.get('wallet') ?? undefined);
+  const walletId = (wallets.find((w) => w.walletId === chosen) ?? wallets.find((w) => w.kind === 'person') ?? wallets[0])?.walletId;
   const [packages, setPackages] = useState<CreditPackage[]>();
   const [buying, setBuying] = useState<string>();
   const wallet = wallets.find((w) => w.walletId === walletId);

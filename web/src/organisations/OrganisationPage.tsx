@@ -9,7 +9,6 @@ import {
   revokeInvitation,
   updateMember,
 } from '../../../shared/api/organisations';
-import { listWalletEntries } from '../../../shared/api/wallets';
 import {
   invitationInputSchema,
   type InvitationView,
@@ -22,16 +21,14 @@ import {
   removalRefusal,
   roleChangeRefusal,
 } from '../../../shared/organisations';
-import type { LedgerEntryView } from '../../../shared/wallets';
 import { ApiError, ErrorCodes } from '../api/client';
-import { usePagedList } from '../api/usePagedList';
+import { WalletHistory } from '../accounts/WalletHistory';
 import { useApp } from '../app/context';
 import type { RouteProps } from '../app/router';
 import { Card } from '../ui/Card';
 import { EmptyState } from '../ui/EmptyState';
 import { formatDateTime } from '../ui/format';
 import { credits } from '../ui/labels';
-import { LoadMore } from '../ui/LoadMore';
 import { PageHeading } from '../ui/PageHeading';
 import { Loading, Spinner } from '../ui/Spinner';
 import { formError, ROLE_LABELS } from './forms';
@@ -75,7 +72,7 @@ export function OrganisationPage({ params }: RouteProps) {
       <div class="page-header">
         <PageHeading>{org.name}</PageHeading>
         <p class="muted">
-          You are {org.role === 'admin' ? 'an' : 'a'} {ROLE_LABELS[org.role].toLowerCase()} · {org.memberCount === 1 ? '1 member' : `${org.memberCount} members`}
+          You are {/^[aeiou]/i.test(org.role) ? 'an' : 'a'} {ROLE_LABELS[org.role].toLowerCase()} · {org.memberCount === 1 ? '1 member' : `${org.memberCount} members`}
         </p>
       </div>
       <div class="layout-detail">
@@ -266,7 +263,7 @@ function Invitations({ org }: { org: OrganisationView }) {
                 </span>
               </span>
               {!inviteRefusal(org.role, invitation.role) && (
-                <>
+                <span class="row-actions">
                   <button
                     type="button"
                     class="button button-quiet button-small"
@@ -283,7 +280,7 @@ function Invitations({ org }: { org: OrganisationView }) {
                   >
                     Revoke
                   </button>
-                </>
+                </span>
               )}
             </li>
           ))}
@@ -293,40 +290,6 @@ function Invitations({ org }: { org: OrganisationView }) {
   );
 }
 
-function WalletHistory({ walletId }: { walletId: string }) {
-  const app = useApp();
-  const list = usePagedList(
-    async (page, signal) => {
-      const answer = await app.api.call(listWalletEntries, { params: { walletId }, query: { cursor: page.cursor }, signal });
-      return { items: answer.entries, nextCursor: answer.nextCursor };
-    },
-    (entry: LedgerEntryView) => entry.entryId,
-    [walletId],
-    app.handleError,
-  );
-  if (list.items === undefined) return <Loading text="Loading the history…" />;
-  if (list.items.length === 0) return <p class="muted">No credits yet: buy some to start ordering.</p>;
-  return (
-    <>
-      <ul class="order-list" data-testid="organisation-wallet-history">
-        {list.items.map((entry) => (
-          <li key={entry.entryId} class="order-row">
-            <span class="order-row-main">
-              <strong>
-                {entry.type} {entry.amount > 0 ? `+${entry.amount}` : entry.amount}
-              </strong>
-              <span class="muted">
-                {formatDateTime(entry.at)} · balance {entry.balanceAfter}
-                {entry.reference ? ` · ${entry.reference}` : ''}
-              </span>
-            </span>
-          </li>
-        ))}
-      </ul>
-      <LoadMore cursor={list.nextCursor} loading={list.loadingMore} onLoad={list.loadMore} testid="organisation-wallet-more" />
-    </>
-  );
-}
 
 function Leave({ org }: { org: OrganisationView }) {
   const app = useApp();

@@ -4,6 +4,7 @@ import { getStudio } from '../../../shared/api/studios';
 import { createOrderSchema, MAX_STYLES_PER_ORDER } from '../../../shared/orders';
 import type { StudioView, StyleView } from '../../../shared/studios';
 import { ApiError, ErrorCodes } from '../api/client';
+import { useMyWallets } from '../accounts/useMyWallets';
 import { useApi, useOptionalApp } from '../app/context';
 import type { RouteProps } from '../app/router';
 import { navigate } from '../app/useHashPath';
@@ -73,6 +74,10 @@ function StudioDetails({ studio }: { studio: StudioView }) {
   const app = useOptionalApp();
   const [picked, setPicked] = useState<readonly string[]>([]);
   const [note, setNote] = useState('');
+  // Who pays: the person's own wallet unless they pick an organisation's (read afresh: a team joined since sign-in counts).
+  const wallets = useMyWallets(app);
+  const [walletId, setWalletId] = useState<string | undefined>(undefined);
+  const paying = wallets.find((w) => w.walletId === walletId) ?? wallets.find((w) => w.kind === 'person');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -89,7 +94,12 @@ function StudioDetails({ studio }: { studio: StudioView }) {
   const start = async (event: SubmitEvent) => {
     event.preventDefault();
     setError(undefined);
-    const parsed = createOrderSchema.safeParse({ studioId: studio.studioId, styleIds: picked, note: note.trim() || undefined });
+    const parsed = createOrderSchema.safeParse({
+      studioId: studio.studioId,
+      styleIds: picked,
+      note: note.trim() || undefined,
+      walletId: paying && paying.kind === 'organisation' ? paying.walletId : undefined,
+    });
     if (!parsed.success) {
       setError(parsed.error.issues.map((issue) => issue.message).join(' '));
       return;
@@ -169,6 +179,24 @@ function StudioDetails({ studio }: { studio: StudioView }) {
             <strong data-testid="order-total-credits">{credits(total)}</strong>
           </p>
           {full && <p class="field-hint">That is the most styles one order can hold; untick one to pick another.</p>}
+          {wallets.length > 1 && (
+            <div class="field">
+              <label for="order-wallet">Pay from</label>
+              <select id="order-wallet" data-testid="order-wallet" value={paying?.walletId} onChange={(e) => setWalletId(e.currentTarget.value)}>
+                {wallets.map((w) => (
+                  <option key={w.walletId} value={w.walletId}>
+                    {w.kind === 'person' ? 'My credits' : w.name} ({credits(w.balance)})
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          {paying && total > paying.balance && (
+            <p class="field-hint" data-testid="order-short">
+              {paying.kind === 'person' ? 'Your wallet' : paying.name} holds {credits(paying.balance)}; this order needs {credits(total)}.{' '}
+              <a href="#/billing">Buy credits</a> before you submit it.
+            </p>
+          )}
           <div class="field">
             <label for="order-note">
               Note for the studio <span class="field-hint">optional</span>
