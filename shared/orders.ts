@@ -14,10 +14,11 @@ export const ORDER_STATUSES = [
   'REJECTED',
   'EXPIRED',
   'FAILED',
+  'DISCARDED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'REJECTED', 'EXPIRED', 'FAILED'];
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'REJECTED', 'EXPIRED', 'FAILED', 'DISCARDED'];
 
 /** Statuses of an order still in progress: the admin queue lists these (the status index holds no others). */
 export const OPEN_STATUSES = ['DRAFT', 'VALIDATING', 'NEEDS_NEW_PHOTOS', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const satisfies readonly OrderStatus[];

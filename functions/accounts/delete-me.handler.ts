@@ -24,6 +24,8 @@ export interface DeleteMeDeps {
  */
 export const deleteMeHandler = ({ orders, organisations, cognito, userPoolId }: DeleteMeDeps) =>
   apiHandler(deleteMe, async ({ caller }) => {
+    // Leaving for good takes the person, signed in, not a key made for automation.
+    if (caller.apiKey) throw new ApiError('API_KEY_NOT_ALLOWED', 'An API key cannot delete the account. Sign in to delete it.');
     const [open, memberships] = await Promise.all([orders.openOrderCount(caller.sub), organisations.organisationsOf(caller.sub)]);
     if (open > 0) {
       throw new ApiError('ORDERS_IN_PROGRESS', `You have ${open} order${open === 1 ? '' : 's'} in progress. Finish ${open === 1 ? 'it' : 'them'}, or wait until ${open === 1 ? 'it ends' : 'they end'}, then delete the account.`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OrganisationStore } from '#functions/organisations/organisation-store';
 import { StudioStore, type Studios } from '#functions/studios/studio-store';
 import { LedgerStore } from '#functions/wallets/ledger-store';
-import { spendableWallet, type WalletAccessDeps } from '#functions/wallets/access';
+import { organisationWalletId, spendableWallet, type WalletAccessDeps } from '#functions/wallets/access';
 import { apiHandler } from '#lib/api-handler';
 import { ddb } from '#lib/clients';
 import { requireEnv } from '#lib/env';
@@ -25,8 +25,10 @@ export interface CreateOrderDeps {
  */
 export const createOrderHandler = ({ orders: store, studios, wallets }: CreateOrderDeps) =>
   apiHandler(createOrder, async ({ body: input, caller }) => {
+    // An organisation's API key pays from the organisation's wallet unless the order names another.
+    const requested = input.walletId ?? (caller.apiKey?.organisationId && organisationWalletId(caller.apiKey.organisationId));
     // Someone else's wallet, or an organisation's the caller does not belong to, is WALLET_NOT_FOUND.
-    const walletId = input.walletId && input.walletId !== caller.sub ? (await spendableWallet(wallets, input.walletId, caller)).walletId : caller.sub;
+    const walletId = requested && requested !== caller.sub ? (await spendableWallet(wallets, requested, caller)).walletId : caller.sub;
     const studio = await studios.get(input.studioId);
     if (!studio) throw new ApiError('STUDIO_NOT_FOUND', `No studio "${input.studioId}" exists. Pick a studio from the marketplace.`);
     const unknown = input.styleIds.filter((id) => !studio.styles.some((style) => style.styleId === id));

@@ -7,6 +7,7 @@
  */
 import { accounts } from './accounts';
 import { admin } from './admin';
+import { apikeys, AUTHORIZER } from './apikeys';
 import { billing } from './billing';
 import { orders } from './orders';
 import { organisations } from './organisations';
@@ -25,9 +26,29 @@ export * from './types';
  * Every domain, in deployment order: a domain may use resources owned by the
  * shared stacks and by domains before it, never after it (see README, "Stacks").
  */
-export const DOMAINS: readonly DomainSpec[] = [studios, orders, photos, admin, wallets, billing, organisations, accounts, platform];
+export const DOMAINS: readonly DomainSpec[] = [studios, orders, photos, admin, wallets, billing, organisations, apikeys, accounts, platform].map(withRateLimit);
 
-export const FUNCTIONS: readonly FunctionSpec[] = DOMAINS.flatMap((d) => d.functions);
+export { AUTHORIZER, AUTHORIZER_CACHE_TTL_SECONDS } from './apikeys';
+
+/**
+ * Every function that serves a signed-in route counts its callers' requests
+ * (functions/lib/api-handler.ts, the per-caller rate limit): it is granted the
+ * counters (`RateLimitTable: 'count'`, UpdateItem on that table only), here,
+ * once, rather than in each domain's file.
+ */
+function withRateLimit(domain: DomainSpec): DomainSpec {
+  const counted = new Set(domain.routes.filter((route) => route.auth !== 'none').map((route) => route.functionId));
+  return {
+    ...domain,
+    functions: domain.functions.map((fn) => (counted.has(fn.id) ? { ...fn, grants: { ...fn.grants, RateLimitTable: 'count' as const } } : fn)),
+  };
+}
+
+/** The functions that count their callers (see {@link withRateLimit}). */
+export const RATE_LIMITED_GRANT = 'RateLimitTable';
+
+/** Every function: the domains' and the API's authorizer (built by the `Api` stack, see {@link AUTHORIZER}). */
+export const FUNCTIONS: readonly FunctionSpec[] = [...DOMAINS.flatMap((d) => d.functions), AUTHORIZER];
 export const ROUTES: readonly RouteSpec[] = DOMAINS.flatMap((d) => d.routes);
 export const STATE_MACHINES: readonly StateMachineSpec[] = DOMAINS.flatMap((d) => d.stateMachines);
 export const OBJECT_EVENTS: readonly ObjectEventSpec[] = DOMAINS.flatMap((d) => d.objectEvents ?? []);
@@ -43,6 +64,13 @@ export const TABLE = {
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
 } as const;
+
+/**
+ * The per-caller rate limit's counters (registry `RateLimitTable`): one item per
+ * caller and minute under a string `pk`, removed by TTL. Built by the `Api`
+ * stack on AWS and at start by the local cloud.
+ */
+export const RATE_LIMIT_TABLE = { partitionKey: 'pk', timeToLiveAttribute: 'expiresAt' } as const;
 
 /**
  * The e-mail Cognito sends with a code (sign-up, a new code, a forgotten

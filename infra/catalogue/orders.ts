@@ -1,4 +1,4 @@
-import { createOrder, getOrder, listOrders } from '../../shared/api/orders';
+import { createOrder, discardOrder, getOrder, listOrders } from '../../shared/api/orders';
 import { API_DEFAULTS, PIPELINE_DEFAULTS } from './defaults';
 import { type DomainSpec, serve } from './types';
 
@@ -27,6 +27,13 @@ export const orders: DomainSpec = {
       entry: 'functions/orders/get-order.handler.ts',
       description: 'Returns one order with its timeline, photos, style plans and pipeline execution status',
       grants: { Table: 'read', UploadsBucket: 'read', OrderPipeline: ['describe'] },
+    },
+    {
+      ...API_DEFAULTS,
+      id: 'DiscardOrder',
+      entry: 'functions/orders/discard-order.handler.ts',
+      description: "Discards a customer's order that has not gone to the studio: deletes its selfies, releases credits it held, frees its place",
+      grants: { Table: 'readWrite', UploadsBucket: 'readWrite' },
     },
     {
       ...PIPELINE_DEFAULTS,
@@ -64,7 +71,7 @@ export const orders: DomainSpec = {
       grants: { Table: 'readWrite' },
     },
   ],
-  routes: [serve(createOrder, 'CreateOrder'), serve(listOrders, 'ListOrders'), serve(getOrder, 'GetOrder')],
+  routes: [serve(createOrder, 'CreateOrder'), serve(listOrders, 'ListOrders'), serve(getOrder, 'GetOrder'), serve(discardOrder, 'DiscardOrder')],
   stateMachines: [
     {
       id: 'OrderPipeline',

@@ -8,7 +8,13 @@ import type { AccessByKind, ResourceKind } from './resources';
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
 
 export const ACTIONS: { readonly [K in ResourceKind]: (access: AccessByKind[K]) => readonly string[] } = {
-  table: (access) => (access === 'read' ? TABLE_READ : [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']),
+  table: (access) =>
+    access === 'count'
+      ? // A counter is only ever incremented (a conditional UpdateItem): no reads, no puts, no deletes.
+        ['dynamodb:UpdateItem']
+      : access === 'read'
+        ? TABLE_READ
+        : [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
   // Object actions; s3:ListBucket on the bucket itself comes with either (a missing object then answers 404, not 403).
   bucket: (access) => (access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']),
   stateMachine: (actions) =>
@@ -30,6 +36,8 @@ export const ACTIONS: { readonly [K in ResourceKind]: (access: AccessByKind[K]) 
   // SES v2 SendEmail authorizes on the sender's identity.
   mail: () => ['ses:SendEmail'],
   site: () => [],
+  // The issuer's signing keys (JWKS) are public: verifying a token needs no permission.
+  tokenIssuer: () => [],
 };
 
 /** The actions of one grant. */

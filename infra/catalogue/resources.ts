@@ -11,7 +11,8 @@
 
 /** What a function may do with a resource, per kind of resource. */
 export interface AccessByKind {
-  readonly table: 'read' | 'readWrite';
+  /** `count`: UpdateItem only, for counters (the per-caller rate limit). */
+  readonly table: 'read' | 'readWrite' | 'count';
   readonly bucket: 'read' | 'readWrite';
   readonly stateMachine: readonly StateMachineAction[];
   readonly queue: 'send' | 'consume';
@@ -22,12 +23,14 @@ export interface AccessByKind {
   readonly mail: 'send';
   /** No permission: the function only learns the web app's address, to link to it (e-mails, checkout returns). */
   readonly site: 'link';
+  /** No permission: the issuer and audiences of the sign-in tokens the API accepts, to verify them (the JWKS is public). */
+  readonly tokenIssuer: 'verify';
 }
 export type ResourceKind = keyof AccessByKind;
 export type StateMachineAction = 'start' | 'describe' | 'taskResponse';
 
-/** Who creates a resource: the stateful stack, the auth stack, or a domain (its state machines). */
-export type ResourceOwner = 'stateful' | 'auth' | 'site' | { readonly domain: string };
+/** Who creates a resource: the stateful stack, the auth stack, the site or API stack, or a domain (its state machines). */
+export type ResourceOwner = 'stateful' | 'auth' | 'site' | 'api' | { readonly domain: string };
 
 export interface ResourceSpec<K extends ResourceKind = ResourceKind> {
   readonly kind: K;
@@ -65,6 +68,18 @@ export const RESOURCES = {
     env: 'SITE_URL',
     owner: 'site',
     description: "The web app's origin (CloudFront on AWS, the local web server locally), for links in e-mails and checkout returns",
+  },
+  RateLimitTable: {
+    kind: 'table',
+    env: 'RATE_LIMIT_TABLE',
+    owner: 'api',
+    description: "Per-caller request counters of the API's rate limit, one item per caller and minute, gone by TTL (counters only: API functions may UpdateItem it and nothing else)",
+  },
+  SignInTokens: {
+    kind: 'tokenIssuer',
+    env: 'TOKEN_ISSUER',
+    owner: 'auth',
+    description: 'The user pool as a token issuer: JSON { "issuer", "audience" } of the ID and access tokens the API accepts (cognito-local\'s issuer on the local cloud)',
   },
   UserPool: { kind: 'userPool', env: 'USER_POOL_ID', owner: 'auth', description: 'The Cognito user pool; profiles are read from it' },
   OrderPipeline: { kind: 'stateMachine', env: 'ORDER_PIPELINE_ARN', owner: { domain: 'orders' }, description: 'The order pipeline, up to the confirmation gate' },

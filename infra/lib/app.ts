@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, type AppProps, CfnOutput, Tags, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Aws, CfnOutput, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DOMAINS, type DomainSpec, RESOURCES, type ResourceRegistry } from '../catalogue';
 import { REPO_ROOT, resolveStageConfig, type StageConfig } from './config';
@@ -61,7 +61,7 @@ export function allStacks(stacks: StudioStacks) {
  *
  * Stacks, in the only order references may point (each may use those before it):
  * `Stateful` (table, buckets, queues, topics, secrets) → `Auth` (user pool) →
- * `Site` (bucket and CloudFront) → `Api` (HTTP API, authorizer, site content) →
+ * `Site` (bucket and CloudFront) → `Api` (HTTP API, Lambda authorizer, rate-limit counters, site content) →
  * one stack per domain, in catalogue order (functions, workflows, routes) →
  * `Operations` (the API's stage, dashboard and alarms over all of them).
  */
@@ -80,6 +80,11 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
     index,
   });
   const auth = new AuthStack(app, 'Auth', { stackName: stackName('Auth'), description: description('Cognito user pool, groups and web client'), ...common, config, index });
+  // The tokens the API accepts: the user pool's issuer and the web client (the rule infra/local/cloud.ts follows with cognito-local).
+  index.add('SignInTokens', 'tokenIssuer', {
+    issuer: `https://cognito-idp.${Aws.REGION}.amazonaws.com/${auth.userPool.userPoolId}`,
+    audience: [auth.webClient.userPoolClientId],
+  });
   const site = new SiteStack(app, 'Site', {
     stackName: stackName('Site'),
     description: description('web site bucket and CloudFront distribution'),
@@ -91,9 +96,10 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
   });
   const api = new ApiStack(app, 'Api', {
     stackName: stackName('Api'),
-    description: description('HTTP API, JWT authorizer and web app content'),
+    description: description('HTTP API, its Lambda authorizer, rate-limit counters and web app content'),
     ...common,
     config,
+    index,
     userPool: auth.userPool,
     webClient: auth.webClient,
     site: site.site,
@@ -120,7 +126,11 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
     domains.set(spec.id, stack);
   }
 
-  const functions = new Map([...domains.values()].flatMap((stack) => [...stack.domain.functions].map(([fnId, fn]) => [fnId, fn.function] as const)));
+  const functions = new Map([
+    ...[...domains.values()].flatMap((stack) => [...stack.domain.functions].map(([fnId, fn]) => [fnId, fn.function] as const)),
+    // The authorizer is watched like every function: when it fails, every signed-in route answers 500.
+    [api.authorizer.spec.id, api.authorizer.function] as const,
+  ]);
   const stateMachines = new Map(
     [...domains.values()].flatMap((stack) => [...stack.domain.workflows].map(([machineId, wf]) => [machineId, wf.stateMachine] as const)),
   );

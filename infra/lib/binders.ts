@@ -110,4 +110,7 @@ export const BINDERS: { readonly [K in ResourceKind]: Binder<K> } = {
 
   // A link, not a permission: nothing to allow.
   site: (_target, site) => site.url,
+
+  // The signing keys are public (the issuer's JWKS): nothing to allow. Tokens inside the JSON resolve at deploy time.
+  tokenIssuer: (_target, issuer) => JSON.stringify({ issuer: issuer.issuer, audience: issuer.audience }),
 };

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { JwtRsaVerifier } from 'aws-jwt-verify';
-import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { API_THROTTLE, ROUTES, routeKey, type RouteSpec } from '../catalogue';
+import { API_THROTTLE, AUTHORIZER, AUTHORIZER_CACHE_TTL_SECONDS, ROUTES, routeKey, type RouteSpec } from '../catalogue';
+
+// The claim rules moved into the authorizer function with the JWT checks; re-exported for the tools that read them here.
+export { assertAuthorizerClaims } from '../../functions/apikeys/token-verifier';
 
 /**
  * HTTP API quota "Payload size: 10 MB", not adjustable
@@ -18,13 +19,15 @@ export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 /**
  * API Gateway's own refusals. Bodies as API Gateway sends them: `{"message":…}`
- * for the authorizer (401) and the route table (404). The two size refusals are as
+ * for the authorizer (401 without the identity source, 403 when it denies, 500
+ * when it fails) and the route table (404). The two size refusals are as
  * observed on API Gateway (koki-develop/lgtm-generator#10): over 10 MB a plain-text
  * 413, over Lambda's 6 MB a JSON 413 "Request Too Long".
  */
 export const REFUSALS = {
   badRequest: { status: 400, body: { message: 'Bad Request' } },
   unauthorized: { status: 401, body: { message: 'Unauthorized' } },
+  forbidden: { status: 403, body: { message: 'Forbidden' } },
   notFound: { status: 404, body: { message: 'Not Found' } },
   tooManyRequests: { status: 429, body: { message: 'Too Many Requests' } },
   tooLongForLambda: { status: 413, body: { message: 'Request Too Long' } },
@@ -50,14 +53,16 @@ export function cognitoAuthorizer(cognitoEndpoint: string, userPoolId: string, c
 }
 
 export interface LocalApiOptions {
-  readonly issuer: string;
-  /** The authorizer's audience list (one app client ID, or several). */
-  readonly audience: string | readonly string[];
-  readonly jwksUri: string;
   /** Origins allowed by the CORS configuration, as the HTTP API's corsPreflight. */
   readonly allowedOrigins: readonly string[];
+  /** Invokes a function of the local runtime: the route's integration, or the authorizer. */
   readonly invoke: (functionId: string, event: unknown) => Promise<unknown>;
   readonly log?: (line: string) => void;
+  /**
+   * The Lambda authorizer of every signed-in route, as the CDK Api construct attaches it.
+   * @default the catalogue's AUTHORIZER, results cached AUTHORIZER_CACHE_TTL_SECONDS (300 s)
+   */
+  readonly authorizer?: { readonly functionId?: string; readonly cacheTtlSeconds?: number };
   /**
    * The stage's throttling for routes without their own (`throttle` in the contract).
    * @default API_THROTTLE.default, as the CDK stage of a non-prod stage
@@ -65,6 +70,12 @@ export interface LocalApiOptions {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** The clock, in milliseconds. @default Date.now */
   readonly now?: () => number;
+}
+
+/** The simple response of an HTTP API Lambda authorizer. */
+interface AuthorizerAnswer {
+  readonly isAuthorized: boolean;
+  readonly context?: Record<string, unknown>;
 }
 
 /**
@@ -118,65 +129,32 @@ export function compileRoutes(routes: readonly RouteSpec[]): CompiledRoute[] {
   });
 }
 
-type Claims = Record<string, unknown>;
-
 /**
- * The claim checks of the HTTP API JWT authorizer beyond signature, `kid` and `iss`
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html,
- * "Validate claims"): `aud` or `client_id` must match one of the configured audiences
- * (`client_id` is checked only when the token has no `aud`; with both, `aud` decides), `exp`
- * must be after the current time, `nbf` and `iat` before it. So a Cognito ID token
- * (`aud` = the app client) and a Cognito access token (no `aud`, `client_id` = the app client)
- * are both accepted. Throws with the reason when the token is refused.
- */
-export function assertAuthorizerClaims(payload: Claims, audience: readonly string[], nowSeconds = Date.now() / 1000): void {
-  if (typeof payload.exp !== 'number') throw new Error('the token has no exp');
-  if (payload.exp <= nowSeconds) throw new Error('the token has expired');
-  if (payload.nbf !== undefined && !(typeof payload.nbf === 'number' && payload.nbf <= nowSeconds)) throw new Error('the token is not valid yet (nbf)');
-  if (payload.iat !== undefined && !(typeof payload.iat === 'number' && payload.iat <= nowSeconds)) throw new Error('the token was issued in the future (iat)');
-  if (payload.aud !== undefined) {
-    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!aud.some((a) => typeof a === 'string' && audience.includes(a))) throw new Error('the token is for another audience (aud)');
-    return;
-  }
-  if (typeof payload.client_id !== 'string' || !audience.includes(payload.client_id)) throw new Error('the token is for another client (client_id)');
-}
-
-/**
- * The local stand-in for API Gateway (HTTP API): same routes as CDK deploys,
- * the JWT checked against cognito-local's keys by the authorizer's rules, the same
- * event shape (payload format 2.0) handed to the same handlers, and the same refusals.
+ * The local stand-in for API Gateway (HTTP API): same routes as CDK deploys, the
+ * same Lambda authorizer function called with the same payload-2.0 authorizer
+ * event (its answers cached per identity source for the authorizer's TTL), the
+ * same event shape (payload format 2.0) handed to the same handlers, and the
+ * same refusals.
  */
 export class LocalApi {
   private readonly routes = compileRoutes(ROUTES);
-  private readonly verifier;
-  /** What the JWT authorizer checks, for the parity test. */
-  readonly authorizer: JwtAuthorizerConfig;
+  /** The authorizer every signed-in route calls, and how long its answers are kept. */
+  readonly authorizer: { readonly functionId: string; readonly cacheTtlSeconds: number };
   /** Route key → its throttling bucket (the route's own limits, or the stage's). */
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Identity source → the authorizer's answer and when it stops being used. */
+  private readonly cache = new Map<string, { answer: AuthorizerAnswer; until: number }>();
 
   constructor(private readonly options: LocalApiOptions) {
-    const audience = typeof options.audience === 'string' ? [options.audience] : [...options.audience];
-    this.authorizer = { issuer: options.issuer, audience };
-    this.verifier = JwtRsaVerifier.create({
-      issuer: options.issuer,
-      // aws-jwt-verify checks `aud` only; the authorizer also accepts `client_id` (access tokens).
-      audience: null,
-      jwksUri: options.jwksUri,
-      customJwtCheck: ({ payload }: { payload: JwtPayload }) => assertAuthorizerClaims(payload as Claims, audience),
-    });
+    this.authorizer = {
+      functionId: options.authorizer?.functionId ?? AUTHORIZER.id,
+      cacheTtlSeconds: options.authorizer?.cacheTtlSeconds ?? AUTHORIZER_CACHE_TTL_SECONDS,
+    };
   }
 
   /** The route keys this front serves (`GET /orders/{orderId}`), for the parity test. */
   routeKeys(): string[] {
     return this.routes.map(({ route }) => routeKey(route));
-  }
-
-  /** cognito-local serves its JWKS over plain http, which the verifier will not fetch itself. */
-  async loadKeys(): Promise<void> {
-    const res = await fetch(this.options.jwksUri);
-    if (!res.ok) throw new Error(`Could not read the JWKS at ${this.options.jwksUri}: HTTP ${res.status}`);
-    this.verifier.cacheJwks((await res.json()) as never);
   }
 
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
@@ -226,12 +204,21 @@ export class LocalApi {
     if (!match) return send(res, REFUSALS.notFound, cors);
     if (!this.bucketOf(match.route).take()) return send(res, REFUSALS.tooManyRequests, cors);
 
-    // Routes with auth `none` have no authorizer, as on API Gateway; every other route needs a valid JWT.
-    const claims = match.route.auth === 'none' ? undefined : await this.claims(req.headers.authorization);
-    if (match.route.auth !== 'none' && !claims) return send(res, REFUSALS.unauthorized, cors);
+    // Routes with auth `none` have no authorizer, as on API Gateway. Every other route needs the identity
+    // source ($request.header.Authorization): missing or empty, 401 without calling the authorizer; then the
+    // authorizer decides (403 when it denies, 500 when it fails).
+    let authorizer: { lambda: Record<string, unknown> } | undefined;
+    if (match.route.auth !== 'none') {
+      const identity = req.headers.authorization?.trim();
+      if (!identity) return send(res, REFUSALS.unauthorized, cors);
+      const answer = await this.authorize(identity, req, { path, rawQueryString }, match.route, match.pathParameters);
+      if (!answer) return send(res, REFUSALS.internalError, cors);
+      if (!answer.isAuthorized) return send(res, REFUSALS.forbidden, cors);
+      authorizer = { lambda: answer.context ?? {} };
+    }
 
     const started = Date.now();
-    const event = buildEvent(req, { path, rawQueryString }, match.route, match.pathParameters, body, claims);
+    const event = buildEvent(req, { path, rawQueryString }, match.route, match.pathParameters, body, authorizer);
     // Lambda refuses an invoke payload over 6 MB; API Gateway answers 413 and the function never runs.
     if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES) return send(res, REFUSALS.tooLongForLambda, cors);
 
@@ -274,16 +261,39 @@ export class LocalApi {
     return undefined;
   }
 
-  private async claims(authorization: string | undefined): Promise<Claims | undefined> {
-    if (!authorization) return undefined;
-    // The identity source may hold the token alone or prefixed with "Bearer".
-    const token = authorization.replace(/^Bearer\s+/i, '').trim();
+  /**
+   * The authorizer's answer for an identity source: from the cache while it is fresh (allow and deny
+   * alike, as API Gateway caches both), otherwise from the function, called with the payload-2.0
+   * authorizer event. Undefined when the function failed or answered something that is not a simple
+   * response (API Gateway answers 500 then, and caches nothing).
+   */
+  private async authorize(
+    identity: string,
+    req: IncomingMessage,
+    target: { readonly path: string; readonly rawQueryString: string },
+    route: RouteSpec,
+    pathParameters: Record<string, string>,
+  ): Promise<AuthorizerAnswer | undefined> {
+    const now = (this.options.now ?? Date.now)();
+    const cached = this.cache.get(identity);
+    if (cached && cached.until > now) return cached.answer;
+    this.cache.delete(identity);
+    const request = buildEvent(req, target, route, pathParameters, Buffer.alloc(0), undefined);
+    const event = authorizerEvent(request, identity);
+    let answer: unknown;
     try {
-      return (await this.verifier.verify(token)) as Claims;
+      answer = await this.options.invoke(this.authorizer.functionId, event);
     } catch (error) {
-      this.options.log?.(`api: token refused: ${(error as Error).message}`);
+      this.options.log?.(`api: the authorizer failed: ${(error as Error).message}`);
       return undefined;
     }
+    if (!isAuthorizerAnswer(answer)) {
+      this.options.log?.('api: the authorizer answered something other than { isAuthorized, context }');
+      return undefined;
+    }
+    if (this.authorizer.cacheTtlSeconds > 0) this.cache.set(identity, { answer, until: now + this.authorizer.cacheTtlSeconds * 1000 });
+    if (!answer.isAuthorized) this.options.log?.(`api: ${request.routeKey} → 403 (the authorizer denied)`);
+    return answer;
   }
 
   private cors(req: IncomingMessage): Record<string, string> {
@@ -325,15 +335,6 @@ export function requestTime(date: Date): string {
   return `${p(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000`;
 }
 
-/** API Gateway flattens JWT claims to strings; arrays become "[a b]". */
-function flattenClaims(claims: Claims): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [k, v] of Object.entries(claims)) {
-    flat[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  }
-  return flat;
-}
-
 /**
  * The payload format 2.0 event
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html):
@@ -347,7 +348,7 @@ export function buildEvent(
   route: RouteSpec,
   pathParameters: Record<string, string>,
   body: Buffer,
-  claims: Claims | undefined,
+  authorizer: { readonly lambda: Record<string, unknown> } | undefined,
   now = new Date(),
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
@@ -382,7 +383,8 @@ export function buildEvent(
       accountId: '000000000000',
       apiId: 'local',
       // The type says the authorizer is always there; on a route without one (auth `none`) it is absent.
-      authorizer: (claims ? { principalId: '', integrationLatency: 0, jwt: { claims: flattenClaims(claims), scopes: [] } } : undefined) as never,
+      // The Lambda authorizer's context, as `requestContext.authorizer.lambda` (the aws-lambda type names only `jwt`).
+      authorizer: (authorizer ? { lambda: authorizer.lambda } : undefined) as never,
       domainName: headers.host ?? 'localhost',
       domainPrefix: (headers.host ?? 'localhost').split('.')[0],
       http: {
@@ -399,6 +401,31 @@ export function buildEvent(
       timeEpoch: now.getTime(),
     },
   };
+}
+
+/**
+ * The payload-2.0 event of a REQUEST authorizer
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html):
+ * the request as the integration would see it, without its body, plus `type`, `routeArn` and
+ * `identitySource` (the values of the identity source expressions, here the Authorization header).
+ */
+export function authorizerEvent(request: APIGatewayProxyEventV2WithJWTAuthorizer, identity: string): Record<string, unknown> {
+  const { body: _body, isBase64Encoded: _encoded, requestContext, ...rest } = request;
+  const { authorizer: _none, ...context } = requestContext;
+  const [method, path] = request.routeKey.split(' ');
+  return {
+    ...rest,
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:us-east-1:${context.accountId}:${context.apiId}/${context.stage}/${method}${path}`,
+    identitySource: [identity],
+    requestContext: context,
+  };
+}
+
+function isAuthorizerAnswer(value: unknown): value is AuthorizerAnswer {
+  if (!value || typeof value !== 'object' || typeof (value as AuthorizerAnswer).isAuthorized !== 'boolean') return false;
+  const context = (value as AuthorizerAnswer).context;
+  return context === undefined || (typeof context === 'object' && context !== null && !Array.isArray(context));
 }
 
 /** HTTP API payload 2.0: a result without statusCode is a 200 JSON body. */

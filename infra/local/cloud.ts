@@ -22,7 +22,20 @@ import type { CorsRule } from 'aws-cdk-lib/aws-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import S3rver from 's3rver';
 import { createConfirmedUser } from '../cognito-users';
-import { assertSubstitutions, type FunctionSpec, FUNCTIONS, GROUPS, OBJECT_EVENTS, RESOURCES, type ResourceRegistry, SCHEDULES, STATE_MACHINES, TABLE } from '../catalogue';
+import {
+  assertSubstitutions,
+  AUTHORIZER_CACHE_TTL_SECONDS,
+  type FunctionSpec,
+  FUNCTIONS,
+  GROUPS,
+  OBJECT_EVENTS,
+  RATE_LIMIT_TABLE,
+  RESOURCES,
+  type ResourceRegistry,
+  SCHEDULES,
+  STATE_MACHINES,
+  TABLE,
+} from '../catalogue';
 import { cognitoAuthorizer, type JwtAuthorizerConfig, LocalApi } from './api';
 import { bindLocally, LOCAL_MAIL_FROM, type LocalContext, localName } from './binders';
 import type { DemoUser, LocalEndpoints } from './endpoints';
@@ -56,6 +69,8 @@ const CLIENT_NAME = 'web';
 /** Local resource names are the registry IDs under this prefix (see `localName`). */
 export const PREFIX = 'headshot-studio';
 export const TABLE_NAME = localName('Table', PREFIX);
+/** The counters of the per-caller rate limit (the `Api` stack's RateLimitTable on AWS). */
+export const RATE_LIMIT_TABLE_NAME = localName('RateLimitTable', PREFIX);
 export const BUCKETS = { uploads: localName('UploadsBucket', PREFIX), outputs: localName('OutputsBucket', PREFIX) } as const;
 
 /**
@@ -481,6 +496,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     log('creating table, buckets and user pool …');
     await createTable(dynamodb);
+    await createRateLimitTable(dynamodb);
     for (const bucket of registryBuckets()) await createBucket(s3, bucket);
     const bucketCors = await uploadCors;
     await applyBucketCors(s3, bucketCors);
@@ -500,12 +516,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     log('loading functions and building the web app …');
     // Each function's environment and policy come from its grants (the user pool's ID is known only now).
     const postObjects = new PostObjectUploads();
+    // The tokens the authorizer accepts: cognito-local's issuer and the web client (the rule the CDK app follows with Cognito).
+    const tokenIssuer = localAuthorizer(ports.cognito, pool);
     const runtime = await startFunctionRuntime({
       root,
       services: { dynamodb: url(ports.dynamodb), s3: url(s3rverPort), stepfunctions: url(ports.stepfunctions), cognito: url(ports.cognito), ses: ses.url, secretsmanager: secrets.url },
-      context: { ...localContext, userPoolId: pool.userPoolId },
-      // Only the local cloud names a Stripe API other than Stripe's own (as it names AWS_ENDPOINT_URL_*).
-      baseEnv: { ...powertoolsEnv(), ...(stripeAccount.apiUrl && { STRIPE_API_URL: stripeAccount.apiUrl }) },
+      context: { ...localContext, userPoolId: pool.userPoolId, tokenIssuer },
+      // Only the local cloud names a Stripe API other than Stripe's own (as it names AWS_ENDPOINT_URL_*),
+      // and only it may raise a signed-in person's rate limit (test runs poll faster than people).
+      baseEnv: {
+        ...powertoolsEnv(),
+        ...(stripeAccount.apiUrl && { STRIPE_API_URL: stripeAccount.apiUrl }),
+        ...(process.env.SIGNED_IN_RATE_LIMIT_PER_MINUTE && { SIGNED_IN_RATE_LIMIT_PER_MINUTE: process.env.SIGNED_IN_RATE_LIMIT_PER_MINUTE }),
+      },
       secretArn: (secretId) => secrets.store.arnOf(secretId),
       taskTokenStateMachine: (token) => taskTokenStateMachine(sfn, token),
       s3Front: { port: ports.s3, cors: bucketCors, postObjects },
@@ -548,16 +571,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await listen(sfnServer, ports.stepfunctions);
     stops.push(() => close(sfnServer));
 
-    const authorizer = localAuthorizer(ports.cognito, pool);
-    const issuer = authorizer.issuer;
+    const issuer = tokenIssuer.issuer;
+    // Every signed-in route calls the authorizer function, its answers cached per Authorization header
+    // (300 s as on AWS; AUTHORIZER_CACHE_TTL_SECONDS shortens it, for tests of revocation).
     const api = new LocalApi({
-      ...authorizer,
-      jwksUri: `${issuer}/.well-known/jwks.json`,
       allowedOrigins: webOrigins,
       invoke: (functionId, event) => functions.invoke(functionId, event),
+      authorizer: { cacheTtlSeconds: authorizerCacheTtl() },
       log,
     });
-    await api.loadKeys();
     const apiServer = createServer(api.listener);
     await listen(apiServer, ports.api);
     stops.push(() => close(apiServer));
@@ -669,6 +691,33 @@ async function createTable(client: DynamoDBClient): Promise<void> {
       throw new StartupError(`The local table ${TABLE_NAME} lacks the indexes ${missing.join(', ')}. Delete .local/data/dynamodb and start again.`);
     }
   }
+}
+
+/** The rate limit's counters as the `Api` stack creates them: a string `pk` and a TTL (see RATE_LIMIT_TABLE). */
+export function rateLimitTableInput(name: string): CreateTableCommandInput {
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: RATE_LIMIT_TABLE.partitionKey, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: RATE_LIMIT_TABLE.partitionKey, KeyType: 'HASH' }],
+  };
+}
+
+async function createRateLimitTable(client: DynamoDBClient): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(rateLimitTableInput(RATE_LIMIT_TABLE_NAME)));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: RATE_LIMIT_TABLE_NAME, TimeToLiveSpecification: { AttributeName: RATE_LIMIT_TABLE.timeToLiveAttribute, Enabled: true } }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** The authorizer's cache time: AUTHORIZER_CACHE_TTL_SECONDS from the environment (0 turns caching off), else API Gateway's 300 s. */
+export function authorizerCacheTtl(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.AUTHORIZER_CACHE_TTL_SECONDS);
+  return env.AUTHORIZER_CACHE_TTL_SECONDS !== undefined && Number.isInteger(value) && value >= 0 && value <= 3600 ? value : AUTHORIZER_CACHE_TTL_SECONDS;
 }
 
 async function createBucket(client: S3Client, bucket: string): Promise<void> {

@@ -1,11 +1,11 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import sharp from 'sharp';
 import { styleImageKey, StudioStore } from '../../functions/studios/studio-store';
 import { LedgerStore } from '../../functions/wallets/ledger-store';
 import type { StudioInput, StyleInput } from '../../shared/studios';
 import { SIGNUP_GRANT_CREDITS } from '../../shared/wallets';
 import { sampleFaces } from '../sample-faces';
+import { composeSample } from '../../functions/generation/compose';
 
 /** A style of the seed marketplace, with the colours its sample pictures are composed on. */
 interface SeedStyle extends StyleInput {
@@ -82,27 +82,6 @@ function style(styleId: string, name: string, backdrop: string, wardrobe: string
     colours,
     prompt: `professional headshot portrait of the customer, ${name.toLowerCase()} look, head and shoulders, looking at the camera, natural skin texture, sharp focus on the eyes`,
   };
-}
-
-/** A sample picture: a face photo in a soft oval on the style's backdrop gradient. */
-export async function composeSample(face: Buffer, colours: readonly [string, string], side = 768): Promise<Buffer> {
-  const backdrop = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${side}" height="${side}"><defs><radialGradient id="g" cx="50%" cy="35%" r="75%"><stop offset="0" stop-color="${colours[0]}"/><stop offset="1" stop-color="${colours[1]}"/></radialGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`,
-  );
-  const inner = Math.round(side * 0.8);
-  const mask = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${inner}" height="${inner}"><defs><radialGradient id="m"><stop offset="0.7" stop-color="#fff" stop-opacity="1"/><stop offset="1" stop-color="#fff" stop-opacity="0"/></radialGradient></defs><ellipse cx="50%" cy="50%" rx="42%" ry="50%" fill="url(#m)"/></svg>`,
-  );
-  const portrait = await sharp(face)
-    .resize(inner, inner)
-    .ensureAlpha()
-    .composite([{ input: mask, blend: 'dest-in' }])
-    .png()
-    .toBuffer();
-  return sharp(backdrop)
-    .composite([{ input: portrait, left: Math.round((side - inner) / 2), top: side - inner }])
-    .jpeg({ quality: 88 })
-    .toBuffer();
 }
 
 /**

@@ -25,7 +25,7 @@ export const deleteMe = defineRoute({
     'Removes the person from the user pool, so they can no longer sign in. Refused while they have orders in progress or belong to an organisation (leave it, or hand it to another owner, first). Credits left in the personal wallet are forfeited; its ledger history is kept for the accounts.',
   status: 200,
   response: deletedAccountSchema,
-  errors: ['ORDERS_IN_PROGRESS', 'LEAVE_ORGANISATIONS_FIRST'],
+  errors: ['ORDERS_IN_PROGRESS', 'LEAVE_ORGANISATIONS_FIRST', 'API_KEY_NOT_ALLOWED'],
 });
 
 /** Who the caller is. Works with an ID token or an access token. */

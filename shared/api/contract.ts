@@ -90,7 +90,11 @@ export function errorsOf(route: AnyRoute): ErrorCode[] {
     codes.add('UNSUPPORTED_MEDIA_TYPE');
     codes.add('PAYLOAD_TOO_LARGE');
   }
-  if (route.auth !== 'none') codes.add('UNAUTHENTICATED');
+  if (route.auth !== 'none') {
+    codes.add('UNAUTHENTICATED');
+    // Every signed-in caller is held to a number of requests a minute (functions/lib/rate-limit.ts).
+    codes.add('RATE_LIMITED');
+  }
   if (groupOf(route)) codes.add('FORBIDDEN');
   codes.add('INTERNAL_ERROR');
   return [...codes].sort((a, b) => ERRORS[a].status - ERRORS[b].status || a.localeCompare(b));

@@ -5,6 +5,7 @@
  */
 import * as accounts from './accounts';
 import * as admin from './admin';
+import * as apikeys from './apikeys';
 import * as billing from './billing';
 import type { AnyRoute } from './contract';
 import * as orders from './orders';
@@ -26,6 +27,7 @@ export const routes = {
   createOrder: orders.createOrder,
   listOrders: orders.listOrders,
   getOrder: orders.getOrder,
+  discardOrder: orders.discardOrder,
   createPhotoUpload: photos.createPhotoUpload,
   deletePhoto: photos.deletePhoto,
   submitOrder: photos.submitOrder,
@@ -57,6 +59,9 @@ export const routes = {
   updateMember: organisations.updateMember,
   removeMember: organisations.removeMember,
   leaveOrganisation: organisations.leaveOrganisation,
+  createApiKey: apikeys.createApiKey,
+  listApiKeys: apikeys.listApiKeys,
+  revokeApiKey: apikeys.revokeApiKey,
 } as const;
 
 export const ALL_ROUTES: readonly AnyRoute[] = Object.values(routes) as readonly AnyRoute[];
@@ -70,6 +75,7 @@ export const TAGS = [
   { name: 'wallets', description: 'Credit wallets: balances, the history of every change, and admin adjustments.' },
   { name: 'billing', description: 'Credit packages, bought through Stripe Checkout; the webhook that credits the wallet.' },
   { name: 'organisations', description: 'Teams with a shared credit wallet: members and their roles, invitations by e-mail.' },
+  { name: 'apikeys', description: 'API keys for automation: shown once, stored hashed, personal or an organisation\'s; accepted in place of a token.' },
   { name: 'accounts', description: 'Who is signed in, and the wallets they may use.' },
   { name: 'platform', description: 'Health and this document.' },
 ] as const;

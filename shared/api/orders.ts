@@ -37,6 +37,21 @@ export const listOrders = defineRoute({
   errors: [],
 });
 
+export const discardOrder = defineRoute({
+  operationId: 'discardOrder',
+  method: 'DELETE',
+  path: '/v1/orders/{orderId}',
+  auth: 'user',
+  tag: 'orders',
+  summary: 'Discard a draft',
+  description:
+    'The customer gives up an order that has not gone to the studio (a draft, or one that needs new photos): its selfies are deleted, credits it held go back to the wallet, and it stops counting among the orders in progress.',
+  params: orderIdParams,
+  status: 200,
+  response: orderViewSchema,
+  errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_EDITABLE'],
+});
+
 export const getOrder = defineRoute({
   operationId: 'getOrder',
   method: 'GET',

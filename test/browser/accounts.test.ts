@@ -155,6 +155,15 @@ describe('accounts, teams and credits in the web app', () => {
     expect(order.walletId).toBe(teamId);
   });
 
+  it('lets the colleague discard that draft: back to their orders, and it no longer counts', async () => {
+    const orderId = /#\/orders\/([0-9a-f-]{36})$/.exec(colleaguePage.url())![1]!;
+    colleaguePage.once('dialog', (dialog) => void dialog.accept());
+    await colleaguePage.getByTestId('discard-order').click();
+    await expectText(colleaguePage, 'notice', 'The order is discarded');
+    await colleaguePage.goto(`${cloud.endpoints.web}/#/orders/${orderId}`);
+    await expectText(colleaguePage, 'order-status', 'Discarded');
+  });
+
   it('changes the password on the account page', async () => {
     await page.getByTestId('nav-account').click();
     await expectText(page, 'account-email', email);

@@ -27,6 +27,8 @@ function stackWithResources() {
   index.add('Table', 'table', table);
   index.add('UploadsBucket', 'bucket', bucket);
   index.add('OutputsBucket', 'bucket', new s3.Bucket(stack, 'Outputs'));
+  // The rate limit's counters, which every function of a signed-in route is granted.
+  index.add('RateLimitTable', 'table', new dynamodb.Table(stack, 'Counters', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }));
   return { app, stack, index };
 }
 

@@ -47,8 +47,27 @@ describe('parity between the synthesized template and the local runtime', () => 
     resources = {};
     for (const stack of allStacks(stacks)) Object.assign(resources, Template.fromStack(stack).toJSON().Resources);
 
-    // … and the local runtime, built by the same code `npm start` uses.
-    localEnv = functionEnvironments({ region: REGION, accountId: ACCOUNT, prefix: PREFIX, userPoolId: `${REGION}_parity` });
+    // The front, with a user pool of our own: a JWKS we serve and an ID token we sign.
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'parity', alg: 'RS256', use: 'sig' }] }));
+    });
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
+    const issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/${REGION}_parity`;
+    const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const head = `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'parity' })}.${b64url({
+      sub: '11111111-1111-4111-8111-111111111111',
+      aud: 'client',
+      iss: issuer,
+      token_use: 'id',
+      iat: now - 5,
+      exp: now + 3600,
+      'cognito:groups': ['admins', 'artists'],
+    })}`;
+    token = `${head}.${createSign('RSA-SHA256').update(head).sign(privateKey).toString('base64url')}`;
+    // … and the local runtime, built by the same code `npm start` uses; its authorizer accepts our pool's tokens.
+    localEnv = functionEnvironments({ region: REGION, accountId: ACCOUNT, prefix: PREFIX, userPoolId: `${REGION}_parity`, tokenIssuer: { issuer, audience: ['client'] } });
     // Each function in its own workers with its own variables; no service listens behind the endpoints,
     // so a handler that calls one answers its own 500 INTERNAL_ERROR.
     const nowhere = 'http://127.0.0.1:9';
@@ -71,36 +90,13 @@ describe('parity between the synthesized template and the local runtime', () => 
     sfn = new LocalStepFunctions({ region: REGION, accountId: ACCOUNT, stateFile: join(state, 'executions.json'), invoke: async () => null });
     registerStateMachines(ROOT, sfn, functions);
 
-    // The front, with a user pool of our own: a JWKS we serve and an ID token we sign.
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    jwks = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'parity', alg: 'RS256', use: 'sig' }] }));
-    });
-    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
-    const issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/${REGION}_parity`;
-    const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const now = Math.floor(Date.now() / 1000);
-    const head = `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'parity' })}.${b64url({
-      sub: '11111111-1111-4111-8111-111111111111',
-      aud: 'client',
-      iss: issuer,
-      token_use: 'id',
-      iat: now - 5,
-      exp: now + 3600,
-      'cognito:groups': ['admins', 'artists'],
-    })}`;
-    token = `${head}.${createSign('RSA-SHA256').update(head).sign(privateKey).toString('base64url')}`;
     api = new LocalApi({
-      issuer,
-      audience: 'client',
-      jwksUri: `${issuer}/.well-known/jwks.json`,
       allowedOrigins: [],
       invoke: (functionId, event) => {
         invoked.push({ functionId, routeKey: (event as { routeKey: string }).routeKey });
         return functions.invoke(functionId, event);
       },
     });
-    await api.loadKeys();
     front = createServer(api.listener);
     await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
     base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
@@ -151,11 +147,13 @@ describe('parity between the synthesized template and the local runtime', () => 
         body: route.method === 'GET' ? undefined : '{}',
       });
       const body = (await res.json()) as Record<string, unknown>;
-      expect(invoked.slice(since)).toEqual([{ functionId: route.functionId, routeKey: key }]);
+      // The authorizer runs first (then its answer is cached for the token), then the route's function.
+      expect(invoked.slice(since).filter((i) => i.functionId !== 'Authorize')).toEqual([{ functionId: route.functionId, routeKey: key }]);
       // The handler's answer: its success status, or one of its own error codes; never the front's 404 / 401.
       if (res.status !== route.contract.status) expect(body).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
       expect(body).not.toEqual({ message: 'Not Found' });
       expect(body).not.toEqual({ message: 'Unauthorized' });
+      expect(body).not.toEqual({ message: 'Forbidden' });
     },
   );
 

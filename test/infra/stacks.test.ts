@@ -335,28 +335,55 @@ describe('studio stacks', () => {
       expect(deployed.sort()).toEqual(ROUTES.map(routeKey).sort());
     });
 
-    it('puts every route behind the Cognito JWT authorizer, except the public ones', () => {
+    it('puts every route behind the Lambda authorizer, except the public ones', () => {
       const [[authorizerId]] = ofType(serviceResources, 'AWS::ApiGatewayV2::Authorizer');
-      service.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+      service.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
+        IdentitySource: ['$request.header.Authorization'],
+        AuthorizerResultTtlInSeconds: 300,
+      });
       for (const [, route] of ofType(serviceResources, 'AWS::ApiGatewayV2::Route')) {
         const spec = ROUTES.find((r) => routeKey(r) === route.Properties.RouteKey)!;
         const authorizer = route.Properties.AuthorizerId ? JSON.stringify(route.Properties.AuthorizerId) : undefined;
         expect({ route: route.Properties.RouteKey, type: route.Properties.AuthorizationType, authorizer }).toEqual({
           route: route.Properties.RouteKey,
-          type: spec.auth === 'none' ? 'NONE' : 'JWT',
+          type: spec.auth === 'none' ? 'NONE' : 'CUSTOM',
           // Domain stacks import the authorizer of the API stack.
           authorizer: spec.auth === 'none' ? undefined : expect.stringContaining(authorizerId),
         });
       }
     });
 
-    it('accepts ID tokens (aud) and access tokens (client_id) of the web client from the user pool', () => {
+    it('runs the authorizer function of the catalogue, which API Gateway may invoke, in the API stack', () => {
       const [[, authorizer]] = ofType(serviceResources, 'AWS::ApiGatewayV2::Authorizer');
-      const { Audience, Issuer } = authorizer.Properties.JwtConfiguration;
-      expect(JSON.stringify(Audience)).toMatch(/UsersUserPoolWebClient/);
-      expect(Audience).toHaveLength(1);
-      expect(JSON.stringify(Issuer)).toContain('https://cognito-idp.');
-      expect(JSON.stringify(Issuer)).toMatch(/UsersUserPool/);
+      const [[fnId, fn]] = catalogueFunctions().filter(([, r]) => tag(r, 'function') === 'Authorize');
+      expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(fnId);
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['TABLE_NAME', 'TOKEN_ISSUER']));
+      const api = Template.fromStack(stacks.api).toJSON().Resources as Record<string, Resource>;
+      expect(api[fnId]).toBeDefined();
+      expect(Object.values(api).some((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'apigateway.amazonaws.com')).toBe(true);
+    });
+
+    it('accepts ID tokens (aud) and access tokens (client_id) of the web client from the user pool', () => {
+      const fn = functionResource('Authorize');
+      const issuer = JSON.stringify(fn.Properties.Environment.Variables.TOKEN_ISSUER);
+      expect(issuer).toMatch(/UsersUserPoolWebClient/);
+      expect(issuer).toContain('https://cognito-idp.');
+      expect(issuer).toMatch(/UsersUserPool/);
+    });
+
+    it('keeps the rate limit counters in a table of their own, which API functions may only UpdateItem', () => {
+      const api = Template.fromStack(stacks.api);
+      api.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+      service.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'dynamodb:UpdateItem', Resource: Match.arrayWith([Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('RateLimits') })]) })]) },
+      });
     });
 
     it('sends each route to the function the catalogue names', () => {
@@ -376,6 +403,7 @@ describe('studio stacks', () => {
         'POST /v1/admin/orders/{orderId}/decision',
         'POST /v1/admin/studios/{studioId}/styles/{styleId}/images',
         'POST /v1/admin/wallets/{walletId}/adjustments',
+        'POST /v1/api-keys',
         'POST /v1/billing/checkout',
         'POST /v1/orders',
         'POST /v1/orders/{orderId}/photos',

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import Stripe from 'stripe';
-import { FUNCTIONS, type FunctionSpec } from '../../infra/catalogue';
+import { randomBytes } from 'node:crypto';
+import { FUNCTIONS, type FunctionSpec, ROUTES, routeKey } from '../../infra/catalogue';
+import { pathParamNames } from '../../shared/api/contract';
 import { ACCOUNT, type FunctionRuntime, PREFIX, REGION, startFunctionRuntime } from '../../infra/local/cloud';
 import type { OrderView } from '../../shared/orders';
 import type { StudioView } from '../../shared/studios';
@@ -65,6 +67,8 @@ describe('every grant of the catalogue is needed: without its statement, the cal
   let photoToValidate: string;
   /** A second draft holding a photo, to submit. */
   let toSubmit: OrderView;
+  /** A draft with one photo (still uploading), for discarding: both cases are refused before it changes. */
+  let toDiscard: OrderView;
   /** A seeded studio as its editor reads it, and style images uploaded through the cloud: one left to complete, one completed. */
   let studio: StudioView;
   let imageToComplete: string;
@@ -148,6 +152,9 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     { grant: 'CreateOrder/Table', denied: 'dynamodb:Query', status: 500, event: newOrder },
     { grant: 'ListOrders/Table', denied: 'dynamodb:Query', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/orders', claims: customer() }) },
     { grant: 'GetOrder/Table', denied: 'dynamodb:GetItem', status: 500, event: getOrder },
+    { grant: 'DiscardOrder/Table', denied: 'dynamodb:GetItem', status: 500, event: () => makeEvent({ routeKey: 'DELETE /v1/orders/{orderId}', claims: customer(), pathParameters: { orderId: toDiscard.orderId } }) },
+    // The photo's files go first: a multi-object delete is authorized per key as s3:DeleteObject.
+    { grant: 'DiscardOrder/UploadsBucket', denied: 's3:DeleteObject', status: 500, event: () => makeEvent({ routeKey: 'DELETE /v1/orders/{orderId}', claims: customer(), pathParameters: { orderId: toDiscard.orderId } }) },
     { grant: 'GetOrder/OrderPipeline', denied: 'states:DescribeExecution', status: 500, event: getOrder },
     // GetOrder only signs links to the photos: the link it hands out is refused when it is used.
     { grant: 'GetOrder/UploadsBucket', denied: 's3:GetObject', status: 200, event: getOrder, follow: (answer) => fetchLink(bodyOf<OrderView>(answer).photos?.[0]?.url) },
@@ -309,6 +316,49 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     { grant: 'DeleteMe/UserPool', denied: 'cognito-idp:AdminDeleteUser', status: 500, event: () => makeEvent({ routeKey: 'DELETE /v1/me', claims: { sub: randomId(), 'cognito:groups': '[]', token_use: 'id' } }) },
     { grant: 'DeleteMe/Table', denied: 'dynamodb:GetItem', status: 500, event: () => makeEvent({ routeKey: 'DELETE /v1/me', claims: { sub: randomId(), 'cognito:groups': '[]', token_use: 'id' } }) },
   ];
+  // API keys.
+  const keyId = () => randomBytes(12).toString('hex');
+  const stranger = () => ({ sub: randomId(), 'cognito:groups': '[]', token_use: 'id' });
+  CASES.push(
+    { grant: 'CreateApiKey/Table', denied: 'dynamodb:PutItem', status: 500, event: () => makeEvent({ routeKey: 'POST /v1/api-keys', claims: stranger(), body: { name: 'Grant test' } }) },
+    { grant: 'ListApiKeys/Table', denied: 'dynamodb:Query', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/api-keys', claims: stranger() }) },
+    { grant: 'RevokeApiKey/Table', denied: 'dynamodb:GetItem', status: 500, event: () => makeEvent({ routeKey: 'DELETE /v1/api-keys/{keyId}', claims: stranger(), pathParameters: { keyId: keyId() } }) },
+    // The authorizer looks a key up by its ID; a failed lookup fails the invocation, which API Gateway answers 500.
+    {
+      grant: 'Authorize/Table',
+      denied: 'dynamodb:GetItem',
+      event: () => ({ version: '2.0', type: 'REQUEST', routeKey: 'GET /v1/me', identitySource: [`Bearer hsk_${keyId()}_${randomBytes(32).toString('base64url')}`], headers: {} }),
+    },
+    {
+      grant: 'Authorize/SignInTokens',
+      denied: '',
+      event: () => ({}),
+      skip: "SignInTokens gives TOKEN_ISSUER (the issuer and the web client) and no IAM statement: the issuer's JWKS is public, so there is no call to refuse",
+    },
+  );
+
+  /**
+   * The rate limit's counters, granted to every function of a signed-in route (infra/catalogue/index.ts):
+   * one case each, generated. The chain counts the request before it parses any input, so a request
+   * with a query parameter no route takes is refused 500 without the grant and 400 (or 403 to a group
+   * route) with it, and nothing else happens either way. The caller is nobody the pool knows.
+   */
+  for (const spec of FUNCTIONS.filter((f) => 'RateLimitTable' in f.grants)) {
+    const route = ROUTES.find((r) => r.functionId === spec.id && r.auth !== 'none')!;
+    CASES.push({
+      grant: `${spec.id}/RateLimitTable`,
+      denied: 'dynamodb:UpdateItem',
+      status: 500,
+      event: () =>
+        makeEvent({
+          routeKey: routeKey(route),
+          claims: stranger(),
+          pathParameters: Object.fromEntries(pathParamNames(route.path).map((name) => [name, randomId()])),
+          queryStringParameters: { iamGrantsProbe: '1' },
+        }),
+    });
+  }
+
   const RUN = CASES.filter((c) => !c.skip);
   const SKIPPED = CASES.filter((c) => c.skip);
 
@@ -368,6 +418,8 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     draft = await created();
     photoToDelete = await photoOf(draft.orderId);
     photoToValidate = await photoOf(draft.orderId);
+    toDiscard = await created();
+    await photoOf(toDiscard.orderId);
     toSubmit = await created();
     await photoOf(toSubmit.orderId);
 

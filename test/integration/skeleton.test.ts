@@ -54,15 +54,16 @@ describe('walking skeleton on the local cloud', () => {
   });
 
   describe('authentication and authorisation', () => {
-    it('answers 401 without a token, as the JWT authorizer does', async () => {
+    it('answers 401 without a token, as API Gateway does before calling the Lambda authorizer', async () => {
       const res = await call(undefined, 'GET', '/v1/me');
       expect(res).toEqual({ status: 401, body: { message: 'Unauthorized' } });
     });
 
-    it('answers 401 for a token that is not signed by the user pool', async () => {
+    it('answers 403 for a token that is not signed by the user pool', async () => {
       const [header, payload] = customer.split('.');
       const res = await call(`${header}.${payload}.AAAA`, 'GET', '/v1/me');
-      expect(res.status).toBe(401);
+      // The Lambda authorizer denies it (isAuthorized: false), which API Gateway answers 403 Forbidden (401 was the JWT authorizer's).
+      expect(res).toEqual({ status: 403, body: { message: 'Forbidden' } });
     });
 
     it('passes the groups claim through to the handler', async () => {

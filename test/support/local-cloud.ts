@@ -26,7 +26,13 @@ export async function startLocalCloud(options: { dataDir?: string; keepData?: bo
   const child: ChildProcess = spawn(
     join(ROOT, 'node_modules', '.bin', 'node'),
     ['--import', 'tsx', 'infra/local/main.ts', '--auto-ports', '--data-dir', join(dataDir, 'data'), '--endpoints-file', endpointsFile],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' } },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Tests poll the API several times a second as one demo person: raise a signed-in person's rate
+      // limit (100 a minute on AWS) unless a test asks for another. API keys keep their own limits.
+      env: { SIGNED_IN_RATE_LIMIT_PER_MINUTE: '100000', ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
+    },
   );
   let output = '';
   const ready = new Promise<void>((resolveReady, reject) => {

@@ -96,20 +96,33 @@ describe('Catalogue', () => {
         // Prepare: the resources of the requireEnv('<ResourceId>') calls in the handler (two stores on one table read it twice).
         const source = readFileSync(join(ROOT, spec.entry), 'utf8');
         const read = [...new Set([...source.matchAll(/requireEnv\('([A-Za-z]+)'\)/g)].map((m) => m[1]))].sort();
+        // The rate limit's counters are read by the API handler chain (functions/lib/api-handler.ts), not the handler file.
+        const own = Object.keys(spec.grants).filter((id) => id !== 'RateLimitTable');
 
         // Assess
-        expect(read).toEqual(Object.keys(spec.grants).sort());
+        expect(read).toEqual(own.sort());
       });
 
       it('grants only registered resources, each with an access valid for its kind', () => {
         for (const [resourceId, access] of Object.entries(spec.grants as Record<string, Access>)) {
           const resource = (RESOURCES as Record<string, { kind: ResourceKind }>)[resourceId];
           expect(resource).toBeDefined();
-          // A site grant is a link (its URL), not a permission; every other grant allows some action.
+          // A site grant is a link (its URL), a token issuer's a public key set to verify with, not permissions; every other grant allows some action.
           if (resource.kind === 'site') expect(access).toBe('link');
+          else if (resource.kind === 'tokenIssuer') expect(access).toBe('verify');
           else expect(actionsFor(resource.kind, access as never).length).toBeGreaterThan(0);
         }
       });
+    });
+  });
+
+  describe('the per-caller rate limit', () => {
+    it('grants the counters (UpdateItem only) to exactly the functions that serve a signed-in route', () => {
+      const signedIn = new Set(ROUTES.filter((route) => route.auth !== 'none').map((route) => route.functionId));
+      const counting = FUNCTIONS.filter((spec) => 'RateLimitTable' in spec.grants);
+      expect(counting.map((spec) => spec.id).sort()).toEqual([...signedIn].sort());
+      for (const spec of counting) expect((spec.grants as Record<string, Access>).RateLimitTable).toBe('count');
+      expect(actionsFor('table', 'count')).toEqual(['dynamodb:UpdateItem']);
     });
   });
 
@@ -227,8 +240,9 @@ describe('Catalogue', () => {
     });
 
     it.each([
-      { id: 'CreateOrder', names: ['TABLE_NAME'] },
-      { id: 'GetOrder', names: ['ORDER_PIPELINE_ARN', 'TABLE_NAME', 'UPLOADS_BUCKET'] },
+      // API functions of signed-in routes also get the rate limit's counters.
+      { id: 'CreateOrder', names: ['RATE_LIMIT_TABLE', 'TABLE_NAME'] },
+      { id: 'GetOrder', names: ['ORDER_PIPELINE_ARN', 'RATE_LIMIT_TABLE', 'TABLE_NAME', 'UPLOADS_BUCKET'] },
       { id: 'ValidatePhoto', names: ['FACE_ANALYZER', 'TABLE_NAME', 'UPLOADS_BUCKET'] },
     ])("sets $id's environment from its grants alone", ({ id, names }) => {
       // Act

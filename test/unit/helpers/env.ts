@@ -11,6 +11,8 @@ export const TEST_ENV = {
   FACE_ANALYZER: 'face-api',
   ORDER_PIPELINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:OrderPipeline',
   USER_POOL_ID: 'eu-west-1_TestPool1',
+  MAIL_FROM: 'studio@test.example.com',
+  SITE_URL: 'https://studio.example.com',
 } as const;
 
 Object.assign(process.env, TEST_ENV, {

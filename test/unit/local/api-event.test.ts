@@ -28,9 +28,6 @@ describe('LocalApi events and refusals (payload format 2.0, as API Gateway HTTP 
 
   beforeAll(async () => {
     const api = new LocalApi({
-      issuer: 'http://127.0.0.1:1/pool',
-      audience: 'client',
-      jwksUri: 'http://127.0.0.1:1/pool/.well-known/jwks.json',
       allowedOrigins: [],
       invoke: async (_functionId, event) => {
         events.push(event as APIGatewayProxyEventV2);

@@ -27,11 +27,12 @@ function render(value: Json, imports: Record<string, string>): string {
   throw new Error(`cannot render ${JSON.stringify(value)}`);
 }
 
-describe('JWT authorizer parity: the CDK HTTP API authorizer and the local front follow the same rule', () => {
+describe('authorizer parity: the token issuer the AWS authorizer and the local one accept follow the same rule', () => {
   let jwt: { Issuer: Json; Audience: Json[] };
   let authResources: Record<string, { Type: string; Properties: Json }>;
   let imports: Record<string, string>;
   let region: string;
+  let authorizer: Json;
 
   beforeAll(async () => {
     const { stacks } = await testApp({ stage: 'test', removalPolicy: 'retain' });
@@ -45,9 +46,24 @@ describe('JWT authorizer parity: the CDK HTTP API authorizer and the local front
     }
     const authorizers = Object.values(api.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
-    expect(authorizers[0].Properties.AuthorizerType).toBe('JWT');
-    jwt = authorizers[0].Properties.JwtConfiguration;
+    authorizer = authorizers[0].Properties;
+    // The Lambda authorizer's function reads the issuer and audiences from its SignInTokens grant (TOKEN_ISSUER, JSON).
+    const [fn] = Object.values(api.Resources as Record<string, Json>).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && (r.Properties.Tags ?? []).some((t: Json) => t.Key === 'function' && t.Value === 'Authorize'),
+    );
+    const { issuer, audience } = JSON.parse(render(fn.Properties.Environment.Variables.TOKEN_ISSUER, imports)) as { issuer: string; audience: string[] };
+    jwt = { Issuer: issuer, Audience: audience };
     region = stacks.api.region;
+  });
+
+  it('on AWS: a REQUEST authorizer, payload 2.0, simple responses, the Authorization header, results cached 300 s', () => {
+    expect(authorizer).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 300,
+    });
   });
 
   const refOf = (rendered: string) => rendered.replace(/^<|>$/g, '');
@@ -92,9 +108,8 @@ describe('JWT authorizer parity: the CDK HTTP API authorizer and the local front
     }
   });
 
-  it('the local front checks exactly the issuer and audience it is given', () => {
-    const config = localAuthorizer(9229, { userPoolId: 'local_pool', clientId: 'web' });
-    const api = new LocalApi({ ...config, jwksUri: `${config.issuer}/.well-known/jwks.json`, allowedOrigins: [], invoke: async () => null });
-    expect(api.authorizer).toEqual(config);
+  it('the local front calls the catalogue\'s authorizer and keeps its answers as long as API Gateway does', () => {
+    const api = new LocalApi({ allowedOrigins: [], invoke: async () => null });
+    expect(api.authorizer).toEqual({ functionId: 'Authorize', cacheTtlSeconds: 300 });
   });
 });

@@ -11,9 +11,6 @@ describe('LocalApi throttling', () => {
 
   const start = async (throttle?: { rateLimit: number; burstLimit: number }) => {
     const api = new LocalApi({
-      issuer: 'http://127.0.0.1:1/pool',
-      audience: 'client',
-      jwksUri: 'http://127.0.0.1:1/pool/.well-known/jwks.json',
       allowedOrigins: [],
       invoke: async () => {
         invoked += 1;

@@ -12,9 +12,6 @@ describe('LocalApi (the local API Gateway front)', () => {
 
   beforeAll(async () => {
     const api = new LocalApi({
-      issuer: 'http://127.0.0.1:1/pool',
-      audience: 'client',
-      jwksUri: 'http://127.0.0.1:1/pool/.well-known/jwks.json',
       allowedOrigins: [WEB_ORIGIN],
       invoke: async (functionId, event) => {
         invoked.push({ functionId, event });
@@ -44,7 +41,7 @@ describe('LocalApi (the local API Gateway front)', () => {
   });
 
   it('serves exactly the route keys of the catalogue', () => {
-    const api = new LocalApi({ issuer: 'http://x/p', audience: 'c', jwksUri: 'http://x/j', allowedOrigins: [], invoke: async () => null });
+    const api = new LocalApi({ allowedOrigins: [], invoke: async () => null });
     expect(api.routeKeys().sort()).toEqual(ROUTES.map(routeKey).sort());
   });
 
@@ -54,11 +51,19 @@ describe('LocalApi (the local API Gateway front)', () => {
     expect(invoked).toEqual([]);
   });
 
-  it('answers 401 to a request without a valid token, invoking nothing', async () => {
-    const res = await fetch(`${base}/v1/orders`, { headers: { authorization: 'Bearer not.a.jwt' } });
+  it('answers 401 to a request without the Authorization header, invoking nothing (not even the authorizer)', async () => {
+    const res = await fetch(`${base}/v1/orders`);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ message: 'Unauthorized' });
     expect(invoked).toEqual([]);
+  });
+
+  it('answers 500 when the authorizer answers something other than a simple response, invoking only the authorizer', async () => {
+    // This front's invoke answers every function with a 200 response, which is no authorizer answer at all:
+    // the authorizer below is the catalogue's, and API Gateway answers 500 to a malformed authorizer response.
+    const res = await fetch(`${base}/v1/orders`, { headers: { authorization: 'Bearer not.a.jwt' } });
+    expect(res.status).toBe(500);
+    expect(invoked.map((i) => (i as { functionId: string }).functionId)).toEqual(['Authorize']);
   });
 
   it('answers 404 to a path or method outside the route table', async () => {

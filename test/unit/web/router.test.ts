@@ -102,6 +102,7 @@ describe('the app route table', () => {
       '/billing',
       '/billing/return',
       '/account',
+      '/api-keys',
       '/admin',
       '/admin/studios',
       '/admin/studios/:studioId',

@@ -36,6 +36,9 @@ export function AccountPage() {
         <p>
           <a class="button button-quiet button-small" href="#/billing">
             Buy credits
+          </a>{' '}
+          <a class="button button-quiet button-small" href="#/api-keys" data-testid="account-apikeys">
+            API keys
           </a>
         </p>
       </Card>

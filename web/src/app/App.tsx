@@ -25,6 +25,8 @@ const SIGNED_OUT_PAGES: Readonly<Record<string, FunctionComponent<AuthPagesProps
 };
 const SIGNED_OUT_TITLES: Readonly<Record<string, string>> = { '/signup': 'Create your account', '/verify': 'Confirm your email', '/reset': 'Reset your password' };
 const NOTICE_MS = 6_000;
+/** A notice given this shortly before the page changes belongs to the new page ("Invitation declined." on the list it leads to). */
+const NOTICE_CARRIES_MS = 1_500;
 
 type Phase =
   | { readonly kind: 'signed-out'; readonly notice?: string }
@@ -48,6 +50,8 @@ export function App({ config }: { config: WebConfig }) {
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const noticeTimer = useRef<ReturnType<typeof setTimeout>>();
+  /** When the notice was given: one given as part of the action that changed the page (saved, then opened) outlives that change. */
+  const noticeAt = useRef(0);
   const path = useHashPath();
 
   onSessionEnded.current = (message) => setPhase({ kind: 'signed-out', notice: message });
@@ -106,7 +110,7 @@ export function App({ config }: { config: WebConfig }) {
   const firstRoute = useRef(true);
   useEffect(() => {
     setError(undefined);
-    setNotice(undefined);
+    if (Date.now() - noticeAt.current > NOTICE_CARRIES_MS) setNotice(undefined);
     if (firstRoute.current) {
       firstRoute.current = false;
       return;
@@ -125,6 +129,7 @@ export function App({ config }: { config: WebConfig }) {
       clearError: () => setError(undefined),
       notify: (message) => {
         clearTimeout(noticeTimer.current);
+        noticeAt.current = Date.now();
         setNotice(message);
         noticeTimer.current = setTimeout(() => setNotice(undefined), NOTICE_MS);
       },

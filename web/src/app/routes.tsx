@@ -33,6 +33,8 @@ export const ROUTES: readonly Route[] = [
   { path: '/billing', view: BuyCreditsPage, title: 'Buy credits' },
   { path: '/billing/return', view: BillingReturnPage, title: 'Your purchase' },
   { path: '/account', view: lazyView(() => import('../accounts/AccountPage').then((m) => m.AccountPage)), title: 'Your account' },
+  // For automation, reached from the account page: loads on demand, outside the first page's budget.
+  { path: '/api-keys', view: lazyView(() => import('../apikeys/ApiKeysPage').then((m) => m.ApiKeysPage)), title: 'API keys' },
   { path: '/admin', view: QueuePage, title: 'Confirmation queue', nav: 'Confirmation queue', group: 'admins' },
   {
     path: '/admin/studios',

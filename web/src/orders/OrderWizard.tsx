@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { discardOrder } from '../../../shared/api/orders';
 import { submitOrder } from '../../../shared/api/photos';
 import type { OrderView } from '../../../shared/orders';
 import { MIN_ACCEPTED_PHOTOS } from '../../../shared/photos';
@@ -55,6 +56,7 @@ export function OrderWizard({ order, refresh }: { order: OrderView; refresh(): v
         <p class="muted">
           {order.studioName} · {order.styleDetails.map((s) => s.name).join(', ')} · {credits(order.credits)}
         </p>
+        <DiscardButton orderId={order.orderId} />
       </div>
       {order.status === 'NEEDS_NEW_PHOTOS' && (
         <p class="banner banner-error" role="alert" data-testid="order-missing-photos">
@@ -168,5 +170,29 @@ function ReviewStep({ order, refresh, onBack }: { order: OrderView; refresh(): v
         </button>
       </div>
     </section>
+  );
+}
+
+/** Gives up the order before it goes to the studio: its selfies are deleted and held credits go back. */
+function DiscardButton({ orderId }: { orderId: string }) {
+  const app = useApp();
+  const [busy, setBusy] = useState(false);
+  const discard = async () => {
+    if (!window.confirm('Discard this order? Its selfies are deleted, and nothing is charged.')) return;
+    setBusy(true);
+    try {
+      await app.api.call(discardOrder, { params: { orderId } });
+      app.notify('The order is discarded and its selfies are deleted.');
+      app.navigate('/');
+    } catch (failure) {
+      setBusy(false);
+      app.handleError(failure);
+    }
+  };
+  return (
+    <button type="button" class="button button-danger-quiet button-small" data-testid="discard-order" disabled={busy} aria-busy={busy || undefined} onClick={() => void discard()}>
+      {busy && <Spinner />}
+      {busy ? 'Discarding…' : 'Discard this order'}
+    </button>
   );
 }

@@ -12,6 +12,7 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   REJECTED: 'Rejected',
   EXPIRED: 'Expired',
   FAILED: 'Failed',
+  DISCARDED: 'Discarded',
 };
 
 /** What each status means for the customer, in a sentence or two. */
@@ -25,6 +26,7 @@ export const STATUS_EXPLANATIONS: Readonly<Record<OrderStatus, string>> = {
   REJECTED: 'A studio editor could not accept this order. You were not charged.',
   EXPIRED: 'Nobody confirmed the order in time, so it was closed. You were not charged.',
   FAILED: 'Something went wrong on our side while preparing the order. Our team has been alerted.',
+  DISCARDED: 'You discarded this order before sending it to the studio. Its selfies are deleted and nothing was charged.',
 };
 
 /** What each photo status reads as on its badge. */

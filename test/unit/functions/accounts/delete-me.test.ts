@@ -58,6 +58,15 @@ describe('Function: DeleteMe', () => {
     expect((await invoke(handler, remove())).statusCode).toBe(200);
   });
 
+  it('answers 403 API_KEY_NOT_ALLOWED to an API key, touching nothing', async () => {
+    const event = remove();
+    (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: { sub: CUSTOMER_SUB, groups: '[]', keyId: 'k1', scope: 'person' } };
+    const response = await invoke(handler, event);
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toMatchObject({ code: 'API_KEY_NOT_ALLOWED' });
+    expect(cognitoMock).not.toHaveReceivedAnyCommand();
+  });
+
   it('answers 401 without claims, touching nothing', async () => {
     expect((await invoke(handler, remove(null))).statusCode).toBe(401);
     expect(cognitoMock).not.toHaveReceivedAnyCommand();

@@ -49,6 +49,31 @@ describe('Function: CreateOrder', () => {
       expect(store.all()[0]).toMatchObject({ walletId: TEAM, customerId: CUSTOMER_SUB });
     });
 
+    /** A request made with an organisation's API key, as the Lambda authorizer hands it on. */
+    const withOrganisationKey = (orgId: string, body: unknown) => {
+      const event = order(body, { claims: null });
+      const lambda = { sub: CUSTOMER_SUB, groups: '', via: 'apiKey', keyId: 'ab'.repeat(12), scope: 'organisation', organisationId: orgId, role: 'admin', rateLimitPerMinute: 100 };
+      return { ...event, requestContext: { ...event.requestContext, authorizer: { lambda } as never } };
+    };
+
+    it("is the organisation's wallet by default when the order is placed with the organisation's API key", async () => {
+      const response = await invoke<OrderView>(handler, withOrganisationKey(TEAM, pick('studio-black')));
+      expect(response.statusCode).toBe(201);
+      expect(store.all()[0]).toMatchObject({ walletId: TEAM, customerId: CUSTOMER_SUB });
+    });
+
+    it("is the wallet the order names, even with an organisation's API key", async () => {
+      const response = await invoke<OrderView>(handler, withOrganisationKey(TEAM, { ...pick('studio-black'), walletId: CUSTOMER_SUB }));
+      expect(response.statusCode).toBe(201);
+      expect(store.all()[0]).toMatchObject({ walletId: CUSTOMER_SUB });
+    });
+
+    it("answers 404 WALLET_NOT_FOUND for a key of an organisation the caller no longer belongs to", async () => {
+      const response = await invoke(handler, withOrganisationKey(STRANGERS, pick('studio-black')));
+      expect(response).toMatchObject({ statusCode: 404, body: { code: 'WALLET_NOT_FOUND' } });
+      expect(store.all()).toEqual([]);
+    });
+
     it.each([
       ["another person's wallet", OTHER_CUSTOMER_SUB],
       ['the wallet of an organisation the caller is not in', STRANGERS],

@@ -1,5 +1,4 @@
 import '../../helpers/env';
-import '../../helpers/organisation-env';
 import { randomUUID } from 'node:crypto';
 import { createInvitationHandler } from '#functions/organisations/create-invitation.handler';
 import { listInvitationsHandler } from '#functions/organisations/list-invitations.handler';
