@@ -44,6 +44,12 @@ export function buildOpenApi(options: OpenApiOptions = {}): OpenApiDocument {
     components: {
       securitySchemes: {
         cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito ID or access token of the web app client.' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'hsk_<keyId>_<secret>',
+          description: 'An API key (POST /v1/api-keys), sent as `Authorization: Bearer hsk_…` in place of a token. It acts as its creator, without their groups; API keys may not manage API keys.',
+        },
       },
       schemas: {
         Error: {
@@ -78,7 +84,8 @@ function operation(route: AnyRoute): Json {
     tags: [route.tag],
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
-    security: route.auth === 'none' ? [] : [{ cognito: [] }],
+    // Either credential: a token, or (for routes a person without a group may call) an API key.
+    security: route.auth === 'none' ? [] : route.auth === 'user' ? [{ cognito: [] }, { apiKey: [] }] : [{ cognito: [] }],
     'x-auth': route.auth,
     ...(group ? { 'x-required-group': group } : {}),
     parameters: [...parameters(route, 'path'), ...parameters(route, 'query')],

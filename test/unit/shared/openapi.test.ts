@@ -64,15 +64,17 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('marks public routes with empty security and the others with the Cognito bearer', () => {
+  it('marks public routes with empty security, signed-in routes with a token or an API key, group routes with a token only', () => {
     for (const { key, op } of operations(doc)) {
       const route = ROUTES.find((r) => routeKey(r) === key)!;
       expect({ key, security: op.security, auth: op['x-auth'] }).toEqual({
         key,
-        security: route.auth === 'none' ? [] : [{ cognito: [] }],
+        // Keys carry no groups, so an admin or artist route takes a token only.
+        security: route.auth === 'none' ? [] : route.auth === 'user' ? [{ cognito: [] }, { apiKey: [] }] : [{ cognito: [] }],
         auth: route.auth,
       });
     }
+    expect(Object.keys((doc as unknown as { components: { securitySchemes: object } }).components.securitySchemes)).toEqual(['cognito', 'apiKey']);
   });
 
   it('describes path parameters, query parameters and the body from the schemas', () => {
