@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_CREDITS } from '../../infra/local/seed';
 import { demoUser, startLocalCloud, type RunningCloud } from '../support/local-cloud';
 import { CHROMIUM_ARGS, expectText, fillSignIn, mainText, PIPELINE_MS, startOrder, studioStyleIds, uploadAndSubmit, VERDICTS_MS, watchedPage } from './support';
 import { makeTestPhotos } from './test-photos';
@@ -73,8 +74,8 @@ describe('web app on the local cloud', () => {
 
     // The first signed-in call wakes the account function's sandbox on a freshly started cloud.
     await expectText(customerPage, 'whoami', customer.email, 60_000);
-    // A new person's wallet opens with the 10 free credits, shown in the header.
-    await expectText(customerPage, 'credits', '10 credits');
+    // The demo customer's wallet holds the demo credits, shown in the header (a new person's opens with 10).
+    await expectText(customerPage, 'credits', `${DEMO_CREDITS} credits`);
     expect(new URL(customerPage.url()).hash).toBe('#/studios');
     await customerPage.getByTestId('marketplace').waitFor();
     expect(await customerPage.getByTestId('nav-studios').getAttribute('aria-current')).toBe('page');
