@@ -1,10 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { demoUser, startLocalCloud, type RunningCloud } from '../support/local-cloud';
-import { CHROMIUM_ARGS, expectText, fillSignIn, watchedPage } from './support';
-
-const SCREENSHOTS = resolve(__dirname, '..', '..', '.local', 'screenshots');
+import type { BrowserContext, Page } from 'playwright-core';
+import { demoUser, type RunningCloud } from '../support/local-cloud';
+import { expectText, fillSignIn, SCREENSHOTS, useBrowserCloud } from './support';
 
 jest.setTimeout(120_000);
 
@@ -19,12 +16,15 @@ jest.setTimeout(120_000);
  */
 describe('accounts, teams and credits in the web app', () => {
   let cloud: RunningCloud;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let colleagueContext: BrowserContext;
   let colleaguePage: Page;
-  const pageErrors: string[] = [];
+  useBrowserCloud(async (handle) => {
+    cloud = handle.cloud;
+    ({ context, page } = await handle.newPage());
+    ({ context: colleagueContext, page: colleaguePage } = await handle.newPage());
+  });
   const email = `new.person.${Date.now()}@example.com`;
   let password = 'First-password-2026!';
 
@@ -61,25 +61,6 @@ describe('accounts, teams and credits in the web app', () => {
     await page.locator('button[value="pay"]').click();
     await page.locator('[data-testid="billing-return"][data-outcome="credited"]').waitFor({ timeout: 60_000 });
   };
-
-  beforeAll(async () => {
-    cloud = await startLocalCloud();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await watchedPage(context, pageErrors);
-    colleagueContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    colleaguePage = await watchedPage(colleagueContext, pageErrors);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.stop();
-  }, 60_000);
-
-  afterEach(() => {
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
 
   it('checks the two passwords match before creating anything', async () => {
     await page.goto(`${cloud.endpoints.web}/#/orders`);

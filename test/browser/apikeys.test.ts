@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { API_KEY_PATTERN } from '../../shared/apikeys';
-import { demoUser, signIn, startLocalCloud, type RunningCloud } from '../support/local-cloud';
-import { CHROMIUM_ARGS, expectText, fillSignIn, watchedPage } from './support';
-
-const SCREENSHOTS = resolve(__dirname, '..', '..', '.local', 'screenshots');
+import { demoUser, signIn, type RunningCloud } from '../support/local-cloud';
+import { expectText, fillSignIn, SCREENSHOTS, useBrowserCloud } from './support';
 
 /**
  * API keys in real headless Chromium against the local cloud: create a key for an organisation the
@@ -14,15 +11,13 @@ const SCREENSHOTS = resolve(__dirname, '..', '..', '.local', 'screenshots');
  */
 describe('API keys in the web app', () => {
   let cloud: RunningCloud;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let orgId: string;
   let key: string;
-  const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    cloud = await startLocalCloud();
+  useBrowserCloud(async (handle) => {
+    cloud = handle.cloud;
     // An organisation the customer owns, made through the API.
     const token = await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'customer'));
     const res = await fetch(`${cloud.endpoints.api}/v1/organisations`, {
@@ -32,21 +27,9 @@ describe('API keys in the web app', () => {
     });
     expect(res.status).toBe(201);
     orgId = ((await res.json()) as { orgId: string }).orgId;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    ({ context, page } = await handle.newPage());
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: cloud.endpoints.web });
-    page = await watchedPage(context, pageErrors);
     page.on('dialog', (dialog) => void dialog.accept());
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.stop();
-  }, 60_000);
-
-  afterEach(() => {
-    expect(pageErrors.splice(0)).toEqual([]);
   });
 
   it('opens the keys page from the account page, with no key yet', async () => {

@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { demoUser, startLocalCloud, type RunningCloud } from '../support/local-cloud';
-import { CHROMIUM_ARGS, expectText, fillSignIn, watchedPage } from './support';
+import type { Page } from 'playwright-core';
+import { demoUser, type RunningCloud } from '../support/local-cloud';
+import { expectText, fillSignIn, SCREENSHOTS, useBrowserCloud } from './support';
 
-const SCREENSHOTS = resolve(__dirname, '..', '..', '.local', 'screenshots');
 
 /**
  * Buying credits in real headless Chromium against the local cloud: from the balance in the header to
@@ -13,27 +11,14 @@ const SCREENSHOTS = resolve(__dirname, '..', '..', '.local', 'screenshots');
  */
 describe('buying credits in the web app', () => {
   let cloud: RunningCloud;
-  let browser: Browser;
   let page: Page;
   /** The customer's balance before buying (the local cloud seeds demo accounts with credits). */
   let before: number;
   const label = (n: number) => `${n.toLocaleString('en')} credits`;
-  const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    cloud = await startLocalCloud();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await watchedPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), pageErrors);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.stop();
-  }, 60_000);
-
-  afterEach(() => {
-    expect(pageErrors.splice(0)).toEqual([]);
+  useBrowserCloud(async (handle) => {
+    cloud = handle.cloud;
+    ({ page } = await handle.newPage());
   });
 
   it('opens the packages from the balance in the header', async () => {

@@ -1,5 +1,8 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { DemoUser } from '../../infra/local/endpoints';
+import { type RunningCloud, startLocalCloud } from '../support/local-cloud';
 
 /** Flags for headless Chromium on a CI box. */
 export const CHROMIUM_ARGS = [
@@ -114,4 +117,46 @@ export async function imagesLoaded(page: Page, selector: string, timeoutMs = 15_
     selector,
     { timeout: timeoutMs },
   );
+}
+
+/** Where browser tests save their screenshots. */
+export const SCREENSHOTS = resolve(__dirname, '..', '..', '.local', 'screenshots');
+
+/** A local cloud and headless Chromium for one test file, filled in by the hooks `useBrowserCloud` registers. */
+export interface BrowserCloud {
+  cloud: RunningCloud;
+  browser: Browser;
+  /** Uncaught page exceptions and CSP violations of every page made with `newPage`; each test must leave it empty. */
+  readonly pageErrors: string[];
+  /** A page in a fresh context (its own session), watched for errors, 1280×900 unless told. */
+  newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+}
+
+/**
+ * Registers the hooks every browser test file needs: before all, a local cloud
+ * and Chromium (then `setup`); after each, no page error; after all, both
+ * stopped. Answers the handle the hooks fill in.
+ */
+export function useBrowserCloud(setup?: (handle: BrowserCloud) => Promise<void>): BrowserCloud {
+  const handle = {
+    pageErrors: [] as string[],
+    async newPage(viewport = { width: 1280, height: 900 }) {
+      const context = await handle.browser.newContext({ viewport });
+      return { context, page: await watchedPage(context, handle.pageErrors) };
+    },
+  } as BrowserCloud;
+  beforeAll(async () => {
+    handle.cloud = await startLocalCloud();
+    handle.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await setup?.(handle);
+  }, 120_000);
+  afterAll(async () => {
+    await handle.browser?.close();
+    await handle.cloud?.stop();
+  }, 60_000);
+  afterEach(() => {
+    expect(handle.pageErrors.splice(0)).toEqual([]);
+  });
+  return handle;
 }
