@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ApiKeyScope, MAX_API_KEYS } from '#shared/apikeys';
 import type { OrganisationRole } from '#shared/organisations';
+import { queryAll } from '#lib/query-all';
 
 /** A key as the table keeps it: the SHA-256 of its secret, never the secret. */
 export interface ApiKeyRecord {
@@ -116,22 +117,13 @@ export class ApiKeyStore {
 
   /** The holder's live keys, newest first. */
   async list(holder: KeyHolder): Promise<ApiKeyRecord[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const { Items = [], LastEvaluatedKey } = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :holder',
-          ExpressionAttributeValues: { ':holder': holderPartition(holder) },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...Items);
-      startKey = LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :holder',
+      ExpressionAttributeValues: { ':holder': holderPartition(holder) },
+      ScanIndexForward: false,
+    });
     return items.map(toRecord).filter((key) => !key.revokedAt);
   }
 

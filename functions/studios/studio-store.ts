@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { decodeCursor, encodeCursor } from '#lib/cursor';
 import { MAX_STYLE_IMAGES, MAX_STYLES_PER_STUDIO, type StudioInput, type StyleImageKind, type StyleInput } from '#shared/studios';
+import { queryAll } from '#lib/query-all';
 
 /** Why a change to a studio was refused. */
 export class StudioConflictError extends Error {
@@ -139,23 +140,14 @@ export class StudioStore {
 
   /** Every tag in use, sorted, for the marketplace's filter. */
   async allTags(): Promise<string[]> {
-    const tags = new Set<string>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const { Items = [], LastEvaluatedKey } = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :list',
-          ExpressionAttributeValues: { ':list': LIST_PARTITION },
-          ProjectionExpression: 'tags',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of Items) for (const tag of (item.tags as string[] | undefined) ?? []) tags.add(tag);
-      startKey = LastEvaluatedKey;
-    } while (startKey);
-    return [...tags].sort();
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :list',
+      ExpressionAttributeValues: { ':list': LIST_PARTITION },
+      ProjectionExpression: 'tags',
+    });
+    return [...new Set(items.flatMap((item) => (item.tags as string[] | undefined) ?? []))].sort();
   }
 
   /** Creates or replaces a style's fields, keeping its images. */
