@@ -9,16 +9,14 @@ import { payingWallet } from './order-store';
  * before it had to pay) has nothing to settle; a hold settled the other way
  * already is logged as an error for finance, not retried for ever.
  */
-export async function settleCredits(
-  ledger: Partial<Pick<Ledger, 'consume' | 'release'>>,
-  how: 'consume' | 'release',
+export async function settleCredits<How extends 'consume' | 'release'>(
+  ledger: Pick<Ledger, How>,
+  how: How,
   order: { readonly orderId: string; readonly customerId: string; readonly walletId?: string; readonly credits: number },
 ): Promise<void> {
   const walletId = payingWallet(order);
   try {
-    const settle = ledger[how];
-    if (!settle) throw new Error(`The ledger cannot ${how}`);
-    const { applied, entry } = await settle.call(ledger, walletId, order.orderId);
+    const { applied, entry } = await (ledger as Pick<Ledger, 'consume' | 'release'>)[how](walletId, order.orderId);
     if (applied) logger.info(how === 'consume' ? 'Credits spent' : 'Credits released', { orderId: order.orderId, walletId, amount: entry.amount });
   } catch (error) {
     if (!(error instanceof LedgerError)) throw error;
