@@ -89,10 +89,11 @@ async function holdCredits(
 }
 
 const table = requireEnv('Table');
+const ledger = new LedgerStore(ddb(), table);
 export const handler = submitOrderHandler({
   orders: new OrderStore(ddb(), table),
   sfn: sfnClient(),
   pipelineArn: requireEnv('OrderPipeline'),
-  ledger: new LedgerStore(ddb(), table),
-  wallets: { ledger: new LedgerStore(ddb(), table), organisations: new OrganisationStore(ddb(), table) },
+  ledger,
+  wallets: { ledger, organisations: new OrganisationStore(ddb(), table) },
 });
