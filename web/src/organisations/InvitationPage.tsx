@@ -70,7 +70,7 @@ export function InvitationPage({ params }: RouteProps) {
         {formatDateTime(preview.expiresAt)}.
       </p>
       {preview.forYou ? (
-        <div class="actions">
+        <div class="form-actions">
           <button type="button" class="button button-primary" disabled={!!busy} aria-busy={busy === 'accept' || undefined} data-testid="invitation-accept" onClick={() => void answer('accept')}>
             {busy === 'accept' && <Spinner />}
             Accept
