@@ -40,6 +40,11 @@ const NEW_PHOTO = { fileName: 'selfie.jpg', contentType: 'image/jpeg', size: 200
 let cloud: RunningCloud;
 let world: World;
 const fx = () => world.fixtures;
+/** A case's fixture that is `prepared` the first time it is asked for (made ahead, during the world's set-up) and `fresh` each time after. */
+const firstThenFresh = <F>(prepared: () => Promise<F>, fresh: () => Promise<F>): (() => Promise<F>) => {
+  let asked = false;
+  return () => (asked ? fresh() : ((asked = true), prepared()));
+};
 const A = () => world.customer;
 /** An address for a new invitation, per caller, so two allowed callers do not collide. */
 const inviteeOf = (p: Principal) => `invited-by-${p.id.toLowerCase()}.${Date.now().toString(36)}@example.com`;
@@ -185,7 +190,10 @@ const MATRIX: Record<string, MatrixCase<unknown>[]> = {
   'POST /v1/orders/{orderId}/submit': [
     matrixCase({
       name: "customer A's draft with a photo",
-      fixture: () => fx().submittableOrderId,
+      // Each caller allowed to submit (customer A, and A's personal key) needs a draft of its own; A has as many
+      // orders in progress as allowed by then, so one of the drafts the rows of POST /v1/orders made goes first.
+      fixture: firstThenFresh<string>(() => fx().submittableOrderId, async () => (await world.discardSpareDraft(), world.submittableOrder())),
+      fresh: true,
       request: (orderId) => ({ params: { orderId } }),
       expect: signedIn({ customer: 202, others: ORDER_404 }),
       unchanged: async (orderId) => [await world.order(orderId), await world.wallet(A().sub!)],
