@@ -1,5 +1,4 @@
 import * as z from './validation';
-import { BATCH_SIZE } from './orders';
 
 /*
  * What the generator is asked for, as data: the product's poses, the pose sets a
@@ -9,7 +8,8 @@ import { BATCH_SIZE } from './orders';
  * local adapters read these and the web app shows the labels.
  */
 
-export { BATCH_SIZE };
+/** Images per provider call: one pose of one style is generated in a batch of this size. */
+export const BATCH_SIZE = 3;
 
 /** The nine poses of the product, in the order the web app shows them. IDs are stable: they are stored on images and in S3 keys. */
 export const POSES = [

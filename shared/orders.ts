@@ -2,6 +2,7 @@ import * as z from './validation';
 import { hasControlCharacters } from './validation';
 import { photoViewSchema } from './photos';
 import { slugSchema, styleViewSchema } from './studios';
+import { BATCH_SIZE, imagesForStyle, POSE_IDS, type PoseId, posesForStyle } from './generation';
 
 /** Every state an order can be in, in pipeline order. */
 export const ORDER_STATUSES = [
@@ -11,6 +12,9 @@ export const ORDER_STATUSES = [
   'SUBMITTED',
   'PENDING_EDITOR_CONFIRMATION',
   'CONFIRMED',
+  'TRAINING',
+  'GENERATING',
+  'PENDING_REVIEW',
   'REJECTED',
   'EXPIRED',
   'FAILED',
@@ -18,7 +22,13 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'REJECTED', 'EXPIRED', 'FAILED', 'DISCARDED'];
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['REJECTED', 'EXPIRED', 'FAILED', 'DISCARDED'];
+
+/**
+ * Statuses of a confirmed order the studio is making: the LoRA is trained, the
+ * images generated, then the order waits for the artists' review.
+ */
+export const PRODUCTION_STATUSES = ['CONFIRMED', 'TRAINING', 'GENERATING', 'PENDING_REVIEW'] as const satisfies readonly OrderStatus[];
 
 /** Statuses of an order still in progress: the admin queue lists these (the status index holds no others). */
 export const OPEN_STATUSES = ['DRAFT', 'VALIDATING', 'NEEDS_NEW_PHOTOS', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const satisfies readonly OrderStatus[];
@@ -33,9 +43,7 @@ export const MAX_OPEN_ORDERS = 5;
 /** At most this many styles in one order; also bounds the pipeline's Map state. */
 export const MAX_STYLES_PER_ORDER = 5;
 
-/** Images generated per style: Seedream returns them in batches of this size. */
-export const BATCH_SIZE = 3;
-export const IMAGES_PER_STYLE = 6;
+export { BATCH_SIZE };
 
 /** Free text shown to another person refuses control characters (see shared/validation). */
 function noControlCharacters(what: string) {
@@ -90,6 +98,8 @@ export const stylePlanSchema = z.object({
   prompt: z.string(),
   images: z.number(),
   batches: z.number(),
+  /** The poses the style is generated in, one batch each (older plans lack them: the default set). */
+  poses: z.optional(z.array(z.enum(POSE_IDS as [PoseId, ...PoseId[]]))),
 });
 export type StylePlan = z.output<typeof stylePlanSchema>;
 
@@ -120,6 +130,13 @@ export const orderViewSchema = z.object({
   failureReason: z.optional(z.string()),
   /** The order's photos with their verdicts (on the single-order view). */
   photos: z.optional(z.array(photoViewSchema)),
+  /** The engine preset the images are made with, once the order is in production. */
+  engine: z.optional(z.string()),
+  /** Production progress: images planned, settled so far (kept or rejected by the identity lock), kept and rejected. */
+  imagesPlanned: z.optional(z.number()),
+  imagesDone: z.optional(z.number()),
+  imagesKept: z.optional(z.number()),
+  imagesRejected: z.optional(z.number()),
   /** Admin detail: the plan of each style. */
   plans: z.optional(z.array(stylePlanSchema)),
   /** Admin detail: the pipeline execution. */
@@ -127,14 +144,16 @@ export const orderViewSchema = z.object({
 });
 export type OrderView = z.output<typeof orderViewSchema>;
 
-/** Plans the generation work for one style: its prompt and how many batches of {@link BATCH_SIZE}. */
-export function planStyle(style: OrderedStyle, position: number): StylePlan {
+/** Plans the generation work for one style: its prompt, its poses, and one batch of {@link BATCH_SIZE} per pose. */
+export function planStyle(style: OrderedStyle & { readonly poseSet?: string; readonly poses?: readonly string[] }, position: number): StylePlan {
+  const poses = posesForStyle(style);
   return {
     styleId: style.styleId,
     position,
     prompt: `${style.prompt}; ${style.wardrobe}; ${style.backdrop}; ${style.lighting}`,
-    images: IMAGES_PER_STYLE,
-    batches: Math.ceil(IMAGES_PER_STYLE / BATCH_SIZE),
+    images: imagesForStyle(poses),
+    batches: poses.length,
+    poses: poses.map((pose) => pose.id),
   };
 }
 
@@ -143,6 +162,13 @@ export function planStyle(style: OrderedStyle, position: number): StylePlan {
  * `ConfirmationExpired` is set by the pipeline when the confirmation gate times out;
  * any other error, a step's own timeout included, is a failure on our side.
  */
+/** Why production stopped, in the customer's words, by the generation pipeline's error names. */
+const PRODUCTION_FAILURES: Readonly<Record<string, string>> = {
+  NoImagesKept: 'None of the generated headshots looked enough like you, even after several tries. Our team has been alerted and will be in touch.',
+  ProviderFailedRepeatedly: 'Our image service failed several times while making your headshots. Our team has been alerted and will be in touch.',
+  ProviderRefused: 'Our image service refused to make your headshots. Our team has been alerted and will be in touch.',
+};
+
 export function failureFromError(error: { Error?: string; Cause?: string } | undefined): { status: OrderStatus; reason: string } {
   const name = error?.Error ?? 'Unknown';
   if (name === 'OrderRejected') {
@@ -151,6 +177,8 @@ export function failureFromError(error: { Error?: string; Cause?: string } | und
   if (name === 'ConfirmationExpired') {
     return { status: 'EXPIRED', reason: 'Nobody confirmed the order in time; your credits were not charged.' };
   }
+  const production = PRODUCTION_FAILURES[name];
+  if (production) return { status: 'FAILED', reason: production };
   return { status: 'FAILED', reason: 'Something went wrong while preparing your order. Our team has been alerted.' };
 }
 

@@ -1,5 +1,4 @@
 import Stripe from 'stripe';
-import type { ApiEvent } from '#lib/api-handler';
 import { logger, metrics, MetricUnit } from '#lib/powertools';
 import { checkoutMetadataSchema, packageById } from '#shared/billing';
 import type { WEBHOOK_OUTCOMES } from '#shared/api/billing';
@@ -20,15 +19,7 @@ export class InvalidSignature extends Error {
   }
 }
 
-/**
- * The body exactly as Stripe sent (and signed) it. HTTP APIs pass a JSON body
- * as text and anything else base64-encoded (`isBase64Encoded`); either way no
- * parser has touched it.
- */
-export function rawBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded'>): Buffer {
-  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
-  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-}
+export { rawBody } from '#lib/raw-body';
 
 /** Verifies `Stripe-Signature` on the raw body with the endpoint's secret and answers the event it signs. */
 export function verifiedEvent(body: Buffer, signature: string | undefined, webhookSecret: string, receivedAt = Date.now()): Stripe.Event {

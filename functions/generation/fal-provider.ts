@@ -26,17 +26,43 @@ function providerError(error: unknown, what: string): ProviderError {
 
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
 
+/** fal's queue API and its synchronous twin: the origins `@fal-ai/client` builds its URLs on. */
+const FAL_ORIGINS = /^https:\/\/(?:queue\.)?fal\.run(?=\/|\?|$)/;
+
+/** A request URL of `@fal-ai/client` moved to another origin (the local stand-in); other URLs are left alone. */
+export function rebaseFalUrl(url: string, baseUrl: string): string {
+  return url.replace(FAL_ORIGINS, baseUrl.replace(/\/+$/, ''));
+}
+
+export interface FalProviderOptions {
+  /** The fetch the client uses (tests). */
+  readonly fetch?: typeof fetch;
+  /**
+   * Another origin for fal's queue API, e.g. the local fal stand-in's `http://127.0.0.1:8484`:
+   * every `https://queue.fal.run/…` (and `https://fal.run/…`) request goes there instead,
+   * through `@fal-ai/client`'s `requestMiddleware`. Absent: fal.ai itself.
+   */
+  readonly baseUrl?: string;
+}
+
 /**
  * fal.ai through `@fal-ai/client`'s queue: FLUX LoRA training on a ZIP of the
- * face crops, and LoRA generation of a batch with a seed, each submitted with
- * the webhook URL (`fal_webhook`), followed up by status and result when the
- * webhook is late.
+ * face crops, and generation of a batch with a seed (FLUX with the customer's LoRA,
+ * or Seedream edit with the face crops as references), each submitted with the
+ * webhook URL (`fal_webhook`), followed up by status and result when the webhook
+ * is late. With `baseUrl` the same client talks to the local fal stand-in.
  */
 export class FalProvider implements ImageProvider {
   private readonly client: FalClient;
 
-  constructor(credentials: string, fetchImpl?: typeof fetch) {
-    this.client = createFalClient({ credentials, ...(fetchImpl && { fetch: fetchImpl }) });
+  /** `options` may also be a bare fetch (the older signature). */
+  constructor(credentials: string, options: FalProviderOptions | typeof fetch = {}) {
+    const { fetch: fetchImpl, baseUrl } = typeof options === 'function' ? { fetch: options, baseUrl: undefined } : options;
+    this.client = createFalClient({
+      credentials,
+      ...(fetchImpl && { fetch: fetchImpl }),
+      ...(baseUrl && { requestMiddleware: async (request) => ({ ...request, url: rebaseFalUrl(request.url, baseUrl) }) }),
+    });
   }
 
   async submitTraining(input: TrainingInput): Promise<QueuedRequest> {
@@ -52,17 +78,20 @@ export class FalProvider implements ImageProvider {
   }
 
   async submitGeneration(input: GenerationInput): Promise<QueuedRequest> {
+    const byLora = input.loraUrl !== undefined;
+    const byReferences = input.referenceUrls !== undefined;
+    if (byLora === byReferences) throw new ProviderError('A generation needs exactly one of loraUrl (FLUX) and referenceUrls (Seedream edit)', false);
+    if (byReferences && !input.referenceUrls!.length) throw new ProviderError('A generation from references needs at least one reference image', false);
     try {
       const queued = await this.client.queue.submit(input.endpoint, {
         input: {
           ...input.settings,
           prompt: input.prompt,
-          loras: [{ path: input.loraUrl, scale: input.loraScale ?? 1 }],
+          ...(byLora ? { loras: [{ path: input.loraUrl, scale: input.loraScale ?? 1 }], output_format: 'png' } : { image_urls: [...input.referenceUrls!] }),
           num_images: input.count,
           seed: input.seed,
           image_size: { width: input.imageSize.width, height: input.imageSize.height },
           enable_safety_checker: true,
-          output_format: 'png',
         },
         webhookUrl: input.webhookUrl,
       });
@@ -75,6 +104,8 @@ export class FalProvider implements ImageProvider {
   async state(request: QueuedRequest): Promise<RequestState> {
     try {
       const status = await this.client.queue.status(request.endpoint, { requestId: request.requestId, logs: false });
+      // fal never reports FAILED: a request that failed is COMPLETED with its `error` (and `error_type`), and its result answers the error.
+      if (status.status === 'COMPLETED' && record(status).error) return 'FAILED';
       return STATES[status.status] ?? 'RUNNING';
     } catch (error) {
       // fal answers a failed request's status with its error: the request is over.

@@ -27,12 +27,20 @@ export interface TrainingInput {
   readonly webhookUrl: string;
 }
 
+/**
+ * One batch to generate. The engine keeps the customer's face either through their
+ * trained LoRA (`loraUrl`, FLUX: sent as `loras`) or through their face crops given as
+ * reference images (`referenceUrls`, Seedream edit: sent as `image_urls`); exactly one
+ * of the two, as the engine preset's `identity` says.
+ */
 export interface GenerationInput {
   readonly endpoint: string;
   readonly prompt: string;
-  /** The customer's trained LoRA. */
-  readonly loraUrl: string;
+  /** The customer's trained LoRA (engines with `identity: 'lora'`). */
+  readonly loraUrl?: string;
   readonly loraScale?: number;
+  /** URLs the provider can download the customer's face crops from (engines with `identity: 'references'`; at most 10). */
+  readonly referenceUrls?: readonly string[];
   /** Images per call (the product's batches are 3). */
   readonly count: number;
   readonly seed: number;

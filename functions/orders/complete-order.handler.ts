@@ -1,6 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { StylePlan } from '#shared/orders';
-import { ddb, s3Client } from '#lib/clients';
+import { ddb, s3Client, sfnClient } from '#lib/clients';
 import { requireEnv } from '#lib/env';
 import { taskHandler } from '#lib/task-handler';
 import { type Ledger, LedgerStore } from '#functions/wallets/ledger-store';
@@ -13,17 +14,25 @@ export interface CompleteOrderInput {
   readonly plans: readonly StylePlan[];
 }
 
-/** Marks the order confirmed, spends the credits it held and writes its summary; safe to retry. */
+/**
+ * Marks the order confirmed, spends the credits it held, writes its summary
+ * and starts its production (the generation pipeline, one execution per order,
+ * named after it); safe to retry.
+ */
 export const completeOrderHandler = ({
   orders: store,
   s3,
   outputsBucket,
   ledger,
+  sfn,
+  generationPipeline,
 }: {
   readonly orders: Orders;
   readonly s3: S3Client;
   readonly outputsBucket: string;
   readonly ledger: Pick<Ledger, 'consume'>;
+  readonly sfn: Pick<SFNClient, 'send'>;
+  readonly generationPipeline: string;
 }) =>
   taskHandler<CompleteOrderInput, { orderId: string; status: 'CONFIRMED'; summaryKey: string }>(async ({ orderId, decision, plans }) => {
     const summaryKey = `orders/${orderId}/summary.json`;
@@ -49,6 +58,12 @@ export const completeOrderHandler = ({
       const current = await store.get(orderId);
       if (!(error instanceof OrderConflictError) || current?.status !== 'CONFIRMED') throw error;
     }
+    try {
+      await sfn.send(new StartExecutionCommand({ stateMachineArn: generationPipeline, name: `${orderId}-production`, input: JSON.stringify({ orderId }) }));
+    } catch (error) {
+      // A retry after the start finds the execution there already.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
     return { orderId, status: 'CONFIRMED', summaryKey };
   });
 
@@ -57,4 +72,6 @@ export const handler = completeOrderHandler({
   ledger: new LedgerStore(ddb(), requireEnv('Table')),
   s3: s3Client(),
   outputsBucket: requireEnv('OutputsBucket'),
+  sfn: sfnClient(),
+  generationPipeline: requireEnv('GenerationPipeline'),
 });

@@ -1,4 +1,4 @@
-import { failureFromError, isTerminal, OPEN_STATUSES } from '#shared/orders';
+import { failureFromError, OPEN_STATUSES, type OrderStatus } from '#shared/orders';
 import { ddb } from '#lib/clients';
 import { requireEnv } from '#lib/env';
 import { taskHandler } from '#lib/task-handler';
@@ -6,6 +6,8 @@ import { logger } from '#lib/powertools';
 import { type Ledger, LedgerStore } from '#functions/wallets/ledger-store';
 import { settleCredits } from './credits';
 import { type Orders, OrderStore } from './order-store';
+
+const isOpen = (status: OrderStatus): boolean => (OPEN_STATUSES as readonly OrderStatus[]).includes(status);
 
 export interface FailOrderInput {
   readonly orderId: string;
@@ -18,9 +20,10 @@ export const failOrderHandler = ({ orders: store, ledger }: { readonly orders: O
     const { status, reason } = failureFromError(error);
     const current = await store.get(orderId);
     if (!current) throw new Error(`Order ${orderId} does not exist`);
+    // Confirmed orders spent their credits and are in production, whose own pipeline ends them.
+    if (!isOpen(current.status)) return { orderId, status: current.status };
     // Released before the order ends, so a retry after a lost answer still releases (once).
-    if (current.status !== 'CONFIRMED') await settleCredits(ledger, 'release', current);
-    if (isTerminal(current.status)) return { orderId, status: current.status };
+    await settleCredits(ledger, 'release', current);
     await store.transition(orderId, OPEN_STATUSES, status, { failureReason: reason, detail: reason });
     logger.warn('Order ended without confirmation', { orderId, status, error: error?.Error });
     return { orderId, status };

@@ -12,6 +12,7 @@ import {
   EDITABLE_STATUSES,
   isTerminal,
   MAX_OPEN_ORDERS,
+  OPEN_STATUSES,
   type OpenStatus,
   type OrderedStyle,
   type OrderStatus,
@@ -55,6 +56,8 @@ export interface OrderRecord extends Omit<OrderView, 'plans' | 'execution' | 'ph
   readonly executionArn?: string;
   readonly taskToken?: string;
   readonly decidedBy?: string;
+  /** The storage layout the order's images are kept under (`functions/generation/layout.ts`); recorded once, when production starts. */
+  readonly storageVersion?: number;
 }
 
 /** One page of a list, and the cursor of the next while more remain. */
@@ -86,6 +89,7 @@ export type Orders = Pick<
   | 'listByCustomer'
   | 'listByStatus'
   | 'savePlan'
+  | 'startProduction'
   | 'submit'
   | 'setExecutionArn'
   | 'transition'
@@ -184,6 +188,24 @@ export class OrderStore {
   /** Orders in progress in one status, newest first (the admin queue). */
   async listByStatus(status: OpenStatus, page: PageRequest): Promise<Page<OrderRecord>> {
     return this.queryIndex({ index: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', value: `STATUS#${status}` }, page);
+  }
+
+  /**
+   * Records what the production of a confirmed order will make: its engine and
+   * how many images are planned. The counts of images done, kept and rejected
+   * start at 0 once (the image store adds to them as images are recorded).
+   */
+  async startProduction(orderId: string, production: { readonly engine: string; readonly imagesPlanned: number; readonly storageVersion: number }): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: orderKey(orderId),
+        UpdateExpression:
+          'SET engine = :engine, imagesPlanned = :planned, imagesDone = if_not_exists(imagesDone, :zero), imagesKept = if_not_exists(imagesKept, :zero), imagesRejected = if_not_exists(imagesRejected, :zero), storageVersion = if_not_exists(storageVersion, :storage)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':engine': production.engine, ':planned': production.imagesPlanned, ':zero': 0, ':storage': production.storageVersion },
+      }),
+    );
   }
 
   async savePlan(orderId: string, plan: StylePlan): Promise<void> {
@@ -302,9 +324,12 @@ export class OrderStore {
         throw error;
       }
     };
-    const customerId = ends ? (await this.get(orderId))?.customerId : undefined;
+    // Leaving the orders in progress (confirmed, or ended before that) frees one of the customer's places, once:
+    // a confirmed order that fails later in production had freed it already.
+    const leavesOpen = !isOpen(to) && from.every(isOpen);
+    const customerId = leavesOpen ? (await this.get(orderId))?.customerId : undefined;
     if (!customerId) return updateAlone();
-    // Ending an order frees one of its customer's slots, in the same transaction.
+    // In the same transaction.
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -404,6 +429,8 @@ export class OrderStore {
 
 /** A new order as stored: a DRAFT with no photos, its style IDs and price derived from the styles it copied. */
 /** The wallet an order is paid from: recorded with it, or the customer's own for orders placed before wallets. */
+const isOpen = (status: OrderStatus): boolean => (OPEN_STATUSES as readonly OrderStatus[]).includes(status);
+
 export function payingWallet(order: Pick<OrderRecord, 'walletId' | 'customerId'>): string {
   return order.walletId ?? order.customerId;
 }
@@ -430,6 +457,6 @@ function toRecord(item: Record<string, unknown>): OrderRecord {
 
 /** The customer- and admin-facing view of a stored order: none of the backend-only attributes (the task token above all). */
 export function toView(record: OrderRecord): OrderView {
-  const { taskToken, executionArn, decidedBy, submissions, ...view } = record;
+  const { taskToken, executionArn, decidedBy, submissions, storageVersion, ...view } = record;
   return view;
 }

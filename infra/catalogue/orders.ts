@@ -60,8 +60,8 @@ export const orders: DomainSpec = {
       ...PIPELINE_DEFAULTS,
       id: 'CompleteOrder',
       entry: 'functions/orders/complete-order.handler.ts',
-      description: 'Records the confirmed order and writes its summary to the outputs bucket',
-      grants: { Table: 'readWrite', OutputsBucket: 'readWrite' },
+      description: 'Records the confirmed order, spends its credits, writes its summary and starts its production (the generation pipeline)',
+      grants: { Table: 'readWrite', OutputsBucket: 'readWrite', GenerationPipeline: ['start'] },
     },
     {
       ...PIPELINE_DEFAULTS,

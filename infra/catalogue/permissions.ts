@@ -31,11 +31,12 @@ export const ACTIONS: { readonly [K in ResourceKind]: (access: AccessByKind[K]) 
   topic: () => ['sns:Publish'],
   secret: () => ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
   userPool: (access) => (access === 'readUsers' ? ['cognito-idp:AdminGetUser'] : ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser']),
-  // DetectFaces reads image bytes sent with the call: it has no resource to scope to.
-  faceDetection: () => ['rekognition:DetectFaces'],
+  // DetectFaces and CompareFaces read image bytes sent with the call: they have no resource to scope to.
+  faceDetection: (access) => (access === 'detect' ? ['rekognition:DetectFaces'] : ['rekognition:CompareFaces']),
   // SES v2 SendEmail authorizes on the sender's identity.
   mail: () => ['ses:SendEmail'],
   site: () => [],
+  apiEndpoint: () => [],
   // The issuer's signing keys (JWKS) are public: verifying a token needs no permission.
   tokenIssuer: () => [],
 };

@@ -19,10 +19,13 @@ export interface AccessByKind {
   readonly topic: 'publish';
   readonly secret: 'read';
   readonly userPool: 'readUsers' | 'deleteUsers';
-  readonly faceDetection: 'detect';
+  /** `compare`: the identity lock's CompareFaces (a generated image against the customer's reference). */
+  readonly faceDetection: 'detect' | 'compare';
   readonly mail: 'send';
   /** No permission: the function only learns the web app's address, to link to it (e-mails, checkout returns). */
   readonly site: 'link';
+  /** No permission: the HTTP API's public base URL, for callbacks other services post to (webhooks). */
+  readonly apiEndpoint: 'link';
   /** No permission: the issuer and audiences of the sign-in tokens the API accepts, to verify them (the JWKS is public). */
   readonly tokenIssuer: 'verify';
 }
@@ -81,8 +84,27 @@ export const RESOURCES = {
     owner: 'auth',
     description: 'The user pool as a token issuer: JSON { "issuer", "audience" } of the ID and access tokens the API accepts (cognito-local\'s issuer on the local cloud)',
   },
+  FalSecret: {
+    kind: 'secret',
+    env: 'FAL_SECRET_ARN',
+    owner: 'stateful',
+    description:
+      'The image provider account: JSON { "apiKey": "…" } for fal.ai, set by an operator (seeded on the local cloud with the local fal stand-in\'s key, "baseUrl" and "jwksUrl")',
+  },
+  PublicApi: {
+    kind: 'apiEndpoint',
+    env: 'API_URL',
+    owner: 'api',
+    description: "The HTTP API's base URL, where providers post their webhooks (API Gateway on AWS, the local API locally)",
+  },
   UserPool: { kind: 'userPool', env: 'USER_POOL_ID', owner: 'auth', description: 'The Cognito user pool; profiles are read from it' },
   OrderPipeline: { kind: 'stateMachine', env: 'ORDER_PIPELINE_ARN', owner: { domain: 'orders' }, description: 'The order pipeline, up to the confirmation gate' },
+  GenerationPipeline: {
+    kind: 'stateMachine',
+    env: 'GENERATION_PIPELINE_ARN',
+    owner: { domain: 'generation' },
+    description: "A confirmed order's production: the LoRA training, every style × pose batch, the identity lock and processing, up to the review",
+  },
 } as const satisfies Record<string, ResourceSpec>;
 
 export type ResourceId = keyof typeof RESOURCES;

@@ -98,7 +98,7 @@ export const BINDERS: { readonly [K in ResourceKind]: Binder<K> } = {
     allow(target, actionsFor('faceDetection', access), ['*']);
     Validations.of(target.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `${target.id} calls rekognition:DetectFaces, which has no resource-level permissions (it analyses the bytes sent with the call); it is the only action of this statement.`,
+      reason: `${target.id} calls rekognition:${access === 'detect' ? 'DetectFaces' : 'CompareFaces'}, which has no resource-level permissions (it analyses the bytes sent with the call); it is the only action of this statement.`,
     });
     return service.adapter;
   },
@@ -110,6 +110,7 @@ export const BINDERS: { readonly [K in ResourceKind]: Binder<K> } = {
 
   // A link, not a permission: nothing to allow.
   site: (_target, site) => site.url,
+  apiEndpoint: (_target, api) => api.url,
 
   // The signing keys are public (the issuer's JWKS): nothing to allow. Tokens inside the JSON resolve at deploy time.
   tokenIssuer: (_target, issuer) => JSON.stringify({ issuer: issuer.issuer, audience: issuer.audience }),

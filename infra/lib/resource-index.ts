@@ -22,6 +22,8 @@ export interface ConstructOfKind {
   readonly mail: { readonly sender: string; readonly identityArn: string };
   /** The web app's origin. */
   readonly site: { readonly url: string };
+  /** The HTTP API's base URL. */
+  readonly apiEndpoint: { readonly url: string };
   /** The issuer (`iss`) and audiences (`aud` / `client_id`) of the sign-in tokens the API accepts. */
   readonly tokenIssuer: { readonly issuer: string; readonly audience: readonly string[] };
 }

@@ -10,6 +10,8 @@ export interface LocalContext {
   readonly userPoolId?: string;
   /** The local web app's origin. */
   readonly siteUrl?: string;
+  /** The local API's base URL. */
+  readonly apiUrl?: string;
   /** The sign-in tokens the API accepts: cognito-local's issuer and the web client, once the pool exists. */
   readonly tokenIssuer?: { readonly issuer: string; readonly audience: readonly string[] };
 }
@@ -68,6 +70,7 @@ export const LOCAL_BINDERS: { readonly [K in ResourceKind]: (resourceId: string,
   // The local SES knows one verified identity, the local sender (infra/local/mail/ses.ts).
   mail: (_id, ctx) => ({ value: LOCAL_MAIL_FROM, resources: [`arn:aws:ses:${ctx.region}:${ctx.accountId}:identity/${LOCAL_MAIL_FROM}`] }),
   site: (_id, ctx) => ({ value: ctx.siteUrl ?? 'http://127.0.0.1:3000', resources: [] }),
+  apiEndpoint: (_id, ctx) => ({ value: ctx.apiUrl ?? 'http://127.0.0.1:3001', resources: [] }),
   // Before the pool exists (tools that only list variables), an issuer that accepts no token.
   tokenIssuer: (_id, ctx) => ({ value: JSON.stringify(ctx.tokenIssuer ?? { issuer: 'http://127.0.0.1/unconfigured', audience: [] }), resources: [] }),
   userPool: (_id, ctx) => {

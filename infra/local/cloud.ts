@@ -215,6 +215,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
         AWS_ENDPOINT_URL_SESV2: urls.ses,
         ...(urls.secretsmanager && { AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secretsmanager }),
         S3_FORCE_PATH_STYLE: 'true',
+        STAGE_NAME: 'local',
         ...options.baseEnv,
       },
       environment: (spec) => environments.get(spec.id) ?? {},

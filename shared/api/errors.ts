@@ -10,6 +10,7 @@ export const ERRORS = {
   BODY_REQUIRED: { status: 400, description: 'The route needs a JSON body and none was sent.' },
   INVALID_CURSOR: { status: 400, description: 'The `cursor` is not one this list handed out; start again without it.' },
   INVALID_SIGNATURE: { status: 400, description: 'A webhook whose signature header is missing, does not match its body, or is older than the tolerance; nothing was recorded.' },
+  INVALID_WEBHOOK: { status: 400, description: 'A signed webhook whose body is not the JSON the provider sends (request_id, status); nothing was recorded.' },
   UNAUTHENTICATED: { status: 401, description: 'No valid token: sign in again.' },
   FORBIDDEN: { status: 403, description: 'The caller is signed in but not in the group the route requires.' },
   API_KEY_NOT_ALLOWED: { status: 403, description: 'A request made with an API key may not create, list or revoke API keys; sign in to manage them.' },

@@ -8,6 +8,7 @@ import * as admin from './admin';
 import * as apikeys from './apikeys';
 import * as billing from './billing';
 import type { AnyRoute } from './contract';
+import * as generation from './generation';
 import * as orders from './orders';
 import * as organisations from './organisations';
 import * as photos from './photos';
@@ -62,6 +63,7 @@ export const routes = {
   createApiKey: apikeys.createApiKey,
   listApiKeys: apikeys.listApiKeys,
   revokeApiKey: apikeys.revokeApiKey,
+  handleFalWebhook: generation.handleFalWebhook,
 } as const;
 
 export const ALL_ROUTES: readonly AnyRoute[] = Object.values(routes) as readonly AnyRoute[];
@@ -71,6 +73,7 @@ export const TAGS = [
   { name: 'studios', description: 'The marketplace of photographer-curated studios and their styles; admins curate it.' },
   { name: 'orders', description: 'Customers place orders and follow them.' },
   { name: 'photos', description: 'Selfies uploaded straight to storage, checked as they land, and the submission of an order.' },
+  { name: 'generation', description: "A confirmed order's production: the image provider's webhook resumes the training and generation steps waiting for it." },
   { name: 'admin', description: 'Studio editors confirm or reject orders before any image is generated.' },
   { name: 'wallets', description: 'Credit wallets: balances, the history of every change, and admin adjustments.' },
   { name: 'billing', description: 'Credit packages, bought through Stripe Checkout; the webhook that credits the wallet.' },

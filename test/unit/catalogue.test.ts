@@ -108,7 +108,7 @@ describe('Catalogue', () => {
           const resource = (RESOURCES as Record<string, { kind: ResourceKind }>)[resourceId];
           expect(resource).toBeDefined();
           // A site grant is a link (its URL), a token issuer's a public key set to verify with, not permissions; every other grant allows some action.
-          if (resource.kind === 'site') expect(access).toBe('link');
+          if (resource.kind === 'site' || resource.kind === 'apiEndpoint') expect(access).toBe('link');
           else if (resource.kind === 'tokenIssuer') expect(access).toBe('verify');
           else expect(actionsFor(resource.kind, access as never).length).toBeGreaterThan(0);
         }
@@ -174,13 +174,14 @@ describe('Catalogue', () => {
       }
     });
 
-    it("makes public (auth none) only the health check, the API document, browsing the marketplace and its credit packages, and Stripe's webhook", () => {
+    it("makes public (auth none) only the health check, the API document, browsing the marketplace and its credit packages, and Stripe's and fal's webhooks", () => {
       expect(ROUTES.filter((r) => r.auth === 'none').map(routeKey).sort()).toEqual([
         'GET /v1/billing/packages',
         'GET /v1/health',
         'GET /v1/openapi.json',
         'GET /v1/studios',
         'GET /v1/studios/{studioId}',
+        'POST /v1/webhooks/fal',
         'POST /v1/webhooks/stripe',
       ]);
     });

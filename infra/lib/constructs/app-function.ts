@@ -40,6 +40,11 @@ export interface AppFunctionProps {
    */
   readonly metricsNamespace?: string;
   /**
+   * `STAGE_NAME` of the function: the stage's segment of stored object keys (the generated images' layout).
+   * @default 'dev'
+   */
+  readonly stage?: string;
+  /**
    * Directory `spec.entry` is relative to (holds package-lock.json).
    * @default REPO_ROOT
    */
@@ -111,6 +116,7 @@ export class AppFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: spec.id,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? 'HeadshotStudio',
+        STAGE_NAME: props.stage ?? 'dev',
       },
     });
     // Tracing ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*".

@@ -36,6 +36,8 @@ export interface DomainProps {
    * @default 'HeadshotStudio'
    */
   readonly metricsNamespace?: string;
+  /** The stage's name, handed to every function as `STAGE_NAME`. */
+  readonly stage?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export class Domain extends Construct {
           logRemovalPolicy: props.logRemovalPolicy,
           logLevel: props.logLevel,
           metricsNamespace: props.metricsNamespace,
+          stage: props.stage,
         }),
       );
     }

@@ -84,6 +84,10 @@ export class ApiStack extends Stack {
       logRetention: config.logRetentionDays,
     });
 
+    for (const [resourceId, spec] of Object.entries(props.index.registry)) {
+      if (spec.owner === 'api' && spec.kind === 'apiEndpoint') props.index.add(resourceId, 'apiEndpoint', { url: this.api.url });
+    }
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
   }
 }

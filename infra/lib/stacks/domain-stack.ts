@@ -28,6 +28,7 @@ export class DomainStack extends Stack {
       logRemovalPolicy: removalPolicyOf(config),
       logLevel: config.logLevel,
       metricsNamespace: config.metricsNamespace,
+      stage: config.stage,
     });
   }
 }

@@ -13,6 +13,9 @@ export const TEST_ENV = {
   USER_POOL_ID: 'eu-west-1_TestPool1',
   MAIL_FROM: 'studio@test.example.com',
   SITE_URL: 'https://studio.example.com',
+  GENERATION_PIPELINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:GenerationPipeline',
+  FAL_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:fal-AbCdEf',
+  API_URL: 'https://api.example.com',
 } as const;
 
 Object.assign(process.env, TEST_ENV, {

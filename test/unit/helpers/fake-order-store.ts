@@ -127,6 +127,21 @@ export class FakeOrderStore implements Orders {
     return this.list(`STATUS#${status}`, (order) => order.status === status, page);
   }
 
+  async startProduction(orderId: string, production: { readonly engine: string; readonly imagesPlanned: number; readonly storageVersion: number }): Promise<void> {
+    this.enter('startProduction', [orderId, production]);
+    const current = this.orders.get(orderId);
+    if (!current) throw new Error(`Order ${orderId} does not exist`);
+    this.orders.set(orderId, {
+      ...current,
+      engine: production.engine,
+      imagesPlanned: production.imagesPlanned,
+      imagesDone: current.imagesDone ?? 0,
+      imagesKept: current.imagesKept ?? 0,
+      imagesRejected: current.imagesRejected ?? 0,
+      storageVersion: current.storageVersion ?? production.storageVersion,
+    });
+  }
+
   async savePlan(orderId: string, plan: StylePlan): Promise<void> {
     this.enter('savePlan', [orderId, plan]);
     this.putPlan(orderId, plan);

@@ -6,12 +6,12 @@ import {
   decisionSchema,
   describeIssues,
   failureFromError,
-  IMAGES_PER_STYLE,
   isTerminal,
   MAX_STYLES_PER_ORDER,
   planStyle,
 } from '../../../shared/orders';
 import { STYLES } from '../helpers/orders';
+import { POSE_SETS } from '../../../shared/generation';
 
 /** The messages of a failed parse, so each test can name the one it expects. */
 function messagesOf(result: { success: boolean; error?: ValidationError }): string[] {
@@ -198,14 +198,23 @@ describe('Schema: decisionSchema', () => {
 });
 
 describe('Function: planStyle', () => {
-  it('plans ceil(images / batch size) batches', () => {
+  it('plans one batch per pose of the default pose set, BATCH_SIZE images each', () => {
     // Act
     const plan = planStyle(STYLES[0], 0);
 
     // Assess
-    expect(plan.images).toBe(IMAGES_PER_STYLE);
-    expect(plan.batches).toBe(Math.ceil(IMAGES_PER_STYLE / BATCH_SIZE));
-    expect(plan.batches * BATCH_SIZE).toBeGreaterThanOrEqual(plan.images);
+    expect(plan.poses).toEqual(POSE_SETS.classic);
+    expect(plan.batches).toBe(POSE_SETS.classic.length);
+    expect(plan.images).toBe(POSE_SETS.classic.length * BATCH_SIZE);
+  });
+
+  it("plans the style's own pose set when it names one", () => {
+    // Act
+    const plan = planStyle({ ...STYLES[0], poseSet: 'complete' }, 0);
+
+    // Assess
+    expect(plan.poses).toHaveLength(9);
+    expect(plan.images).toBe(27);
   });
 
   it('keeps the style and its position in the order', () => {
@@ -290,12 +299,12 @@ describe('Function: failureFromError', () => {
 });
 
 describe('Function: isTerminal', () => {
-  it.each(['CONFIRMED', 'REJECTED', 'EXPIRED', 'FAILED'] as const)('treats %s as terminal', (status) => {
+  it.each(['REJECTED', 'EXPIRED', 'FAILED', 'DISCARDED'] as const)('treats %s as terminal', (status) => {
     // Act & Assess
     expect(isTerminal(status)).toBe(true);
   });
 
-  it.each(['DRAFT', 'VALIDATING', 'NEEDS_NEW_PHOTOS', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION'] as const)('treats %s as open', (status) => {
+  it.each(['DRAFT', 'VALIDATING', 'NEEDS_NEW_PHOTOS', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED', 'TRAINING', 'GENERATING', 'PENDING_REVIEW'] as const)('treats %s as not ended', (status) => {
     // Act & Assess
     expect(isTerminal(status)).toBe(false);
   });

@@ -106,6 +106,22 @@ describe('timelineSteps', () => {
       ['SUBMITTED', 'done'],
       ['PENDING_EDITOR_CONFIRMATION', 'current'],
       ['CONFIRMED', 'upcoming'],
+      ['TRAINING', 'upcoming'],
+      ['GENERATING', 'upcoming'],
+      ['PENDING_REVIEW', 'upcoming'],
+    ]);
+  });
+
+  it('shows production under way, and where it failed', () => {
+    const generating = timelineSteps({ status: 'GENERATING', timeline: [{ status: 'SUBMITTED', at }, { status: 'PENDING_EDITOR_CONFIRMATION', at }, { status: 'CONFIRMED', at }, { status: 'TRAINING', at }, { status: 'GENERATING', at }] });
+    expect(generating.map((s) => s.state)).toEqual(['done', 'done', 'done', 'done', 'current', 'upcoming']);
+    const failed = timelineSteps({ status: 'FAILED', timeline: [{ status: 'SUBMITTED', at }, { status: 'PENDING_EDITOR_CONFIRMATION', at }, { status: 'CONFIRMED', at }, { status: 'TRAINING', at }, { status: 'FAILED', at }] });
+    expect(failed.map((s) => [s.status, s.state])).toEqual([
+      ['SUBMITTED', 'done'],
+      ['PENDING_EDITOR_CONFIRMATION', 'done'],
+      ['CONFIRMED', 'done'],
+      ['TRAINING', 'done'],
+      ['FAILED', 'ended'],
     ]);
   });
 

@@ -112,13 +112,16 @@ describe('timelineSteps with photo checks', () => {
       ['SUBMITTED', 'current'],
       ['PENDING_EDITOR_CONFIRMATION', 'upcoming'],
       ['CONFIRMED', 'upcoming'],
+      ['TRAINING', 'upcoming'],
+      ['GENERATING', 'upcoming'],
+      ['PENDING_REVIEW', 'upcoming'],
     ]);
     expect(steps[0].entry?.status).toBe('VALIDATING');
   });
 
   it('shows a draft with every step ahead of it', () => {
     const steps = timelineSteps({ status: 'DRAFT', timeline: [entry('DRAFT')] });
-    expect(steps.map((s) => s.state)).toEqual(['upcoming', 'upcoming', 'upcoming']);
+    expect(steps.map((s) => s.state)).toEqual(['upcoming', 'upcoming', 'upcoming', 'upcoming', 'upcoming', 'upcoming']);
   });
 });
 
@@ -130,10 +133,12 @@ describe('keepsMoving', () => {
     expect(keepsMoving(order('NEEDS_NEW_PHOTOS', [photo('a', 'UPLOADING', { createdAt: at(1000) })]), NOW)).toBe(true);
   });
 
-  it('follows a submitted order until it ends', () => {
+  it('follows a submitted order through production until it ends', () => {
     expect(keepsMoving(order('VALIDATING'), NOW)).toBe(true);
     expect(keepsMoving(order('PENDING_EDITOR_CONFIRMATION'), NOW)).toBe(true);
-    expect(keepsMoving(order('CONFIRMED'), NOW)).toBe(false);
+    expect(keepsMoving(order('CONFIRMED'), NOW)).toBe(true);
+    expect(keepsMoving(order('GENERATING'), NOW)).toBe(true);
+    expect(keepsMoving(order('FAILED'), NOW)).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { OrderStatus, OrderView, TimelineEntry } from '../../../shared/orders';
 
 /** The steps an order passes through after it is submitted, when all goes well. */
-export const HAPPY_PATH: readonly OrderStatus[] = ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED'];
+export const HAPPY_PATH: readonly OrderStatus[] = ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED', 'TRAINING', 'GENERATING', 'PENDING_REVIEW'];
 
 /**
  * Where each status of the happy path sits on it: photos are checked as part of
@@ -15,6 +15,9 @@ const POSITION: Readonly<Partial<Record<OrderStatus, number>>> = {
   SUBMITTED: 0,
   PENDING_EDITOR_CONFIRMATION: 1,
   CONFIRMED: 2,
+  TRAINING: 3,
+  GENERATING: 4,
+  PENDING_REVIEW: 5,
 };
 
 /** done: passed; current: where the order waits; upcoming: still ahead; ended: where it stopped (rejected, expired, failed). */
@@ -36,11 +39,11 @@ export function timelineSteps(order: Pick<OrderView, 'status' | 'timeline'>): St
     return HAPPY_PATH.map((status, i) => ({
       status,
       entry: position >= 0 ? entryFor(status) : undefined,
-      state: i < position || order.status === 'CONFIRMED' ? 'done' : i === position ? 'current' : 'upcoming',
+      state: i < position ? 'done' : i === position ? 'current' : 'upcoming',
     }));
   }
   // Rejected, expired or failed: the steps reached so far, then where it stopped in place of the next one.
-  const reached = HAPPY_PATH.filter((status) => status !== 'CONFIRMED' && entryFor(status));
+  const reached = HAPPY_PATH.filter((status) => entryFor(status));
   return [
     ...reached.map((status): Step => ({ status, entry: entryFor(status), state: 'done' })),
     { status: order.status, entry: entryFor(order.status), state: 'ended' },

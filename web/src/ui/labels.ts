@@ -9,6 +9,9 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   SUBMITTED: 'Submitted',
   PENDING_EDITOR_CONFIRMATION: 'Awaiting confirmation',
   CONFIRMED: 'Confirmed',
+  TRAINING: 'Learning your face',
+  GENERATING: 'Generating',
+  PENDING_REVIEW: 'In review',
   REJECTED: 'Rejected',
   EXPIRED: 'Expired',
   FAILED: 'Failed',
@@ -23,6 +26,9 @@ export const STATUS_EXPLANATIONS: Readonly<Record<OrderStatus, string>> = {
   SUBMITTED: 'We received your order and are passing it to a studio editor. This page updates by itself.',
   PENDING_EDITOR_CONFIRMATION: 'Nothing is charged until a studio editor confirms the order. This page updates by itself; you can also close it and come back later.',
   CONFIRMED: 'A studio editor confirmed your order. Your headshots are planned and on their way.',
+  TRAINING: 'Our model is learning your face from your selfies. This takes a few minutes; this page updates by itself.',
+  GENERATING: 'Your headshots are being made, pose by pose. Each one is checked to look like you before it is kept.',
+  PENDING_REVIEW: 'Your headshots are made. A studio artist is reviewing them before they are delivered to you.',
   REJECTED: 'A studio editor could not accept this order. You were not charged.',
   EXPIRED: 'Nobody confirmed the order in time, so it was closed. You were not charged.',
   FAILED: 'Something went wrong on our side while preparing the order. Our team has been alerted.',
@@ -47,6 +53,9 @@ export function statusTone(status: string): Tone {
     case 'UPLOADING':
     case 'SUBMITTED':
     case 'PENDING_EDITOR_CONFIRMATION':
+    case 'TRAINING':
+    case 'GENERATING':
+    case 'PENDING_REVIEW':
     case 'RUNNING':
     case 'PENDING_REDRIVE':
       return 'progress';

@@ -1,4 +1,4 @@
-import { FalProvider } from '#functions/generation/fal-provider';
+import { FalProvider, rebaseFalUrl } from '#functions/generation/fal-provider';
 import { ProviderError } from '#functions/generation/provider';
 
 /** A fal queue that records each call and answers what the test queued, as fal's REST API does. */
@@ -18,6 +18,7 @@ function fakeFal(answers: Record<string, { status: number; body: unknown }[]>) {
 
 const TRAIN = 'fal-ai/flux-lora-fast-training';
 const GENERATE = 'fal-ai/flux-lora';
+const SEEDREAM = 'fal-ai/bytedance/seedream/v4.5/edit';
 
 describe('Class: FalProvider (fal.ai through @fal-ai/client)', () => {
   it('queues a training on the ZIP of face crops with the trigger word, the key and the webhook', async () => {
@@ -66,6 +67,85 @@ describe('Class: FalProvider (fal.ai through @fal-ai/client)', () => {
     const r1 = { endpoint: GENERATE, requestId: 'r1' };
     expect([await fal.state(r1), await fal.state(r1), await fal.state(r1)]).toEqual(['QUEUED', 'RUNNING', 'COMPLETED']);
     await expect(fal.state({ endpoint: GENERATE, requestId: 'r2' })).resolves.toBe('FAILED');
+  });
+
+  it('queues a Seedream batch with the face crops as image_urls and no LoRA', async () => {
+    const { calls, fetchImpl } = fakeFal({ [`POST queue.fal.run/${SEEDREAM}`]: [{ status: 200, body: { request_id: 'req-sd' } }] });
+    const queued = await new FalProvider('k', { fetch: fetchImpl }).submitGeneration({
+      endpoint: SEEDREAM,
+      prompt: 'corporate headshot; front',
+      referenceUrls: ['https://s3.test/crop-1.jpg', 'https://s3.test/crop-2.jpg'],
+      count: 3,
+      seed: 7,
+      imageSize: { width: 2048, height: 2048 },
+      settings: { max_images: 1 },
+      webhookUrl: 'https://api.test/v1/webhooks/fal',
+    });
+    expect(queued).toEqual({ endpoint: SEEDREAM, requestId: 'req-sd' });
+    expect(calls[0]!.body).toEqual({
+      prompt: 'corporate headshot; front',
+      image_urls: ['https://s3.test/crop-1.jpg', 'https://s3.test/crop-2.jpg'],
+      num_images: 3,
+      seed: 7,
+      image_size: { width: 2048, height: 2048 },
+      max_images: 1,
+      enable_safety_checker: true,
+    });
+  });
+
+  it.each([
+    ['both', { loraUrl: 'l', referenceUrls: ['r'] }],
+    ['neither', {}],
+    ['no reference', { referenceUrls: [] }],
+  ])('refuses a batch with %s of loraUrl and referenceUrls, before calling fal', async (_, identity) => {
+    const { calls, fetchImpl } = fakeFal({});
+    const failure = await new FalProvider('k', fetchImpl)
+      .submitGeneration({ endpoint: GENERATE, prompt: 'p', count: 3, seed: 1, imageSize: { width: 1024, height: 1024 }, webhookUrl: 'w', ...identity })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProviderError);
+    expect(failure).toMatchObject({ retryable: false });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('asks a multi-segment endpoint for status and result under its owner/app, as fal wants', async () => {
+    const { calls, fetchImpl } = fakeFal({
+      [`GET queue.fal.run/fal-ai/bytedance/requests/s1/status`]: [{ status: 200, body: { status: 'COMPLETED' } }],
+      [`GET queue.fal.run/fal-ai/bytedance/requests/s1`]: [{ status: 200, body: { images: [{ url: 'https://fal.media/s.png' }], seed: 3 } }],
+    });
+    const fal = new FalProvider('k', fetchImpl);
+    await expect(fal.state({ endpoint: SEEDREAM, requestId: 's1' })).resolves.toBe('COMPLETED');
+    await expect(fal.generationResult({ endpoint: SEEDREAM, requestId: 's1' })).resolves.toMatchObject({ images: [{ url: 'https://fal.media/s.png' }], seed: 3 });
+    expect(calls.map((call) => call.url.pathname)).toEqual(['/fal-ai/bytedance/requests/s1/status', '/fal-ai/bytedance/requests/s1']);
+  });
+
+  it('reports a request fal completed with an error as FAILED (fal never says FAILED itself)', async () => {
+    const { fetchImpl } = fakeFal({
+      [`GET queue.fal.run/fal-ai/flux-lora/requests/r3/status`]: [{ status: 200, body: { status: 'COMPLETED', error: 'Request timed out', error_type: 'request_timeout' } }],
+    });
+    await expect(new FalProvider('k', fetchImpl).state({ endpoint: GENERATE, requestId: 'r3' })).resolves.toBe('FAILED');
+  });
+
+  it('sends every queue call to another origin with baseUrl (the local stand-in), with the same key', async () => {
+    const { calls, fetchImpl } = fakeFal({
+      [`POST 127.0.0.1/${GENERATE}`]: [{ status: 200, body: { request_id: 'r9' } }],
+      [`GET 127.0.0.1/fal-ai/flux-lora/requests/r9/status`]: [{ status: 202, body: { status: 'IN_PROGRESS' } }],
+    });
+    const fal = new FalProvider('local-key:secret', { fetch: fetchImpl, baseUrl: 'http://127.0.0.1:8484/' });
+    const queued = await fal.submitGeneration({ endpoint: GENERATE, prompt: 'p', loraUrl: 'l', count: 3, seed: 1, imageSize: { width: 1024, height: 1024 }, webhookUrl: 'http://127.0.0.1:3001/v1/webhooks/fal?orderId=o1' });
+    await expect(fal.state(queued)).resolves.toBe('RUNNING');
+    expect(calls.map((call) => `${call.method} ${call.url.origin}${call.url.pathname}`)).toEqual([
+      `POST http://127.0.0.1:8484/${GENERATE}`,
+      'GET http://127.0.0.1:8484/fal-ai/flux-lora/requests/r9/status',
+    ]);
+    expect(calls[0]!.url.searchParams.get('fal_webhook')).toBe('http://127.0.0.1:3001/v1/webhooks/fal?orderId=o1');
+    expect(calls.every((call) => call.authorization === 'Key local-key:secret')).toBe(true);
+  });
+
+  it('rebases only fal.run URLs', () => {
+    expect(rebaseFalUrl('https://queue.fal.run/fal-ai/flux-lora?fal_webhook=x', 'http://127.0.0.1:1')).toBe('http://127.0.0.1:1/fal-ai/flux-lora?fal_webhook=x');
+    expect(rebaseFalUrl('https://fal.run/fal-ai/flux-lora', 'http://127.0.0.1:1')).toBe('http://127.0.0.1:1/fal-ai/flux-lora');
+    expect(rebaseFalUrl('https://rest.fal.ai/storage/upload', 'http://127.0.0.1:1')).toBe('https://rest.fal.ai/storage/upload');
+    expect(rebaseFalUrl('https://queue.fal.run.evil.test/x', 'http://127.0.0.1:1')).toBe('https://queue.fal.run.evil.test/x');
   });
 
   it('reads the LoRA of a finished training and the images of a finished batch', async () => {

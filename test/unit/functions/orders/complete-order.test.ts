@@ -1,6 +1,7 @@
 import '../../helpers/env';
 import 'aws-sdk-client-mock-jest';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type CompleteOrderInput, completeOrderHandler } from '#functions/orders/complete-order.handler';
 import { OrderConflictError } from '#functions/orders/order-store';
@@ -18,6 +19,8 @@ const input: CompleteOrderInput = {
 
 describe('Function: CompleteOrder', () => {
   const s3Mock = mockClient(S3Client);
+  const sfnMock = mockClient(SFNClient);
+  const PIPELINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:GenerationPipeline';
   let store: FakeOrderStore;
   let ledger: FakeLedgerStore;
   let handler: ReturnType<typeof completeOrderHandler>;
@@ -25,10 +28,12 @@ describe('Function: CompleteOrder', () => {
   beforeEach(() => {
     s3Mock.reset();
     s3Mock.on(PutObjectCommand).resolves({});
+    sfnMock.reset();
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${PIPELINE}:x`, startDate: new Date() });
     // DecideOrder claimed the token before resuming the execution.
     store = new FakeOrderStore().seed(orderRecord({ taskToken: undefined, decidedBy: ADMIN_SUB }));
     ledger = new FakeLedgerStore().seed(CUSTOMER_SUB, { kind: 'person', id: CUSTOMER_SUB }, 40);
-    handler = completeOrderHandler({ orders: store, s3: new S3Client({}), outputsBucket: TEST_ENV.OUTPUTS_BUCKET, ledger });
+    handler = completeOrderHandler({ orders: store, s3: new S3Client({}), outputsBucket: TEST_ENV.OUTPUTS_BUCKET, ledger, sfn: new SFNClient({}), generationPipeline: PIPELINE });
   });
 
   describe('the credits the order held', () => {
@@ -53,6 +58,23 @@ describe('Function: CompleteOrder', () => {
       store.failNext('get', new Error('Throttled'));
       await expect(invokeTask(handler, input)).rejects.toThrow('Throttled');
       expect(await ledger.reservation(CUSTOMER_SUB, ORDER_ID)).toMatchObject({ status: 'HELD' });
+    });
+  });
+
+  describe('production', () => {
+    it('starts once per order: the generation pipeline, named after the order, with the order ID', async () => {
+      await invokeTask(handler, input);
+      expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: PIPELINE, name: `${ORDER_ID}-production`, input: JSON.stringify({ orderId: ORDER_ID }) });
+    });
+
+    it('is not an error when a retried step finds the execution started already', async () => {
+      sfnMock.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+      await expect(invokeTask(handler, input)).resolves.toMatchObject({ status: 'CONFIRMED' });
+    });
+
+    it('fails the step when Step Functions refuses for another reason, so the state machine retries it', async () => {
+      sfnMock.on(StartExecutionCommand).rejects(new Error('Rate exceeded'));
+      await expect(invokeTask(handler, input)).rejects.toThrow('Rate exceeded');
     });
   });
 
