@@ -47,6 +47,7 @@ import { corsConfiguration } from './s3/cors';
 import type { S3FrontOptions } from './s3/front';
 import { deliverObjectEvents, PostObjectUploads } from './s3/object-events';
 import { LocalStepFunctions, SfnApiError } from './stepfunctions';
+import { allStates, type AslDefinition } from './stepfunctions/asl';
 import { buildWeb } from '../../web/build';
 import { startSchedules } from './schedules';
 import { seedDemoWallets, seedStudios } from './seed';
@@ -58,6 +59,8 @@ import { LOCAL_BINDERS } from './binders';
 import { startLocalSecretsManager } from './secrets/server';
 import { localStripeAccount } from './stripe/account';
 import { DEFAULT_STRIPE_PORT, localStripeSecrets, startStripeStandIn } from './stripe/server';
+import { localFalAccount } from './fal/account';
+import { falKnobsFromEnv, startFalStandIn } from './fal/server';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
@@ -345,7 +348,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { role: 'artist', email: 'artist@example.com', password: 'Artist-demo-2026!', groups: ['artists'] },
 ];
 
-export const DEFAULT_PORTS = { web: 3000, api: 3001, dynamodb: 8000, s3: 4569, cognito: 9229, stepfunctions: 8083, stripe: DEFAULT_STRIPE_PORT } as const;
+export const DEFAULT_PORTS = { web: 3000, api: 3001, dynamodb: 8000, s3: 4569, cognito: 9229, stepfunctions: 8083, stripe: DEFAULT_STRIPE_PORT, fal: 12311 } as const;
 export type Ports = Record<keyof typeof DEFAULT_PORTS, number>;
 export const PORT_ENV: Record<keyof Ports, string> = {
   web: 'PORT_WEB',
@@ -355,6 +358,7 @@ export const PORT_ENV: Record<keyof Ports, string> = {
   cognito: 'PORT_COGNITO',
   stepfunctions: 'PORT_STEPFUNCTIONS',
   stripe: 'PORT_STRIPE',
+  fal: 'PORT_FAL',
 };
 
 export interface LocalCloudOptions {
@@ -455,6 +459,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const stripe = await startStripeStandIn({ dataDir: stripeDir, webhookUrl: `${url(ports.api)}/v1/webhooks/stripe`, ...stripeKeys, port: ports.stripe, log });
     stops.push(() => stripe.stop());
     const stripeAccount = localStripeAccount({ ...stripeKeys, url: stripe.url });
+    // The fal.ai stand-in: the real @fal-ai/client queues trainings and generations there, and it posts signed
+    // webhooks to the API, its key served from a local JWKS. LOCAL_FAL_* variables set its faults; FAL_KEY uses fal.ai.
+    log('starting the fal.ai stand-in …');
+    const fal = await startFalStandIn({ dataDir: join(dataDir, 'fal'), port: ports.fal, knobs: falKnobsFromEnv(process.env), log });
+    stops.push(() => fal.stop());
+    const falAccount = localFalAccount(fal);
     const secrets = await startLocalSecretsManager({
       region: REGION,
       accountId: ACCOUNT,
@@ -464,6 +474,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           arn: LOCAL_BINDERS.secret('StripeSecret', { region: REGION, accountId: ACCOUNT, prefix: PREFIX }).value,
           description: RESOURCES.StripeSecret.description,
           secretString: JSON.stringify({ secretKey: stripeAccount.secretKey, webhookSecret: stripeAccount.webhookSecret }),
+        },
+        {
+          name: localName('FalSecret', PREFIX),
+          arn: LOCAL_BINDERS.secret('FalSecret', { region: REGION, accountId: ACCOUNT, prefix: PREFIX }).value,
+          description: RESOURCES.FalSecret.description,
+          secretString: JSON.stringify(falAccount),
         },
       ],
     });
@@ -485,7 +501,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       invoke: (arn, payload) => started.runtime!.functions.invoke(arn, payload),
     });
     for (const spec of STATE_MACHINES) stateMachineArns[spec.id] = sfn.stateMachineArn(spec.id);
-    const localContext: LocalContext = { region: REGION, accountId: ACCOUNT, prefix: PREFIX, siteUrl: url(ports.web) };
+    const localContext: LocalContext = { region: REGION, accountId: ACCOUNT, prefix: PREFIX, siteUrl: url(ports.web), apiUrl: url(ports.api) };
     // Building the web app needs none of the services: overlap it with the JVM start.
     const webDir = resolve(dataDir, 'web');
     const building = buildWeb({ outDir: webDir, log: false });
@@ -607,6 +623,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       outbox: { dir: outbox.dir, page: `${url(ports.web)}/outbox` },
       secretsmanager: secrets.url,
       stripe: { url: stripe.url, secretKey: stripeKeys.secretKey, webhookSecret: stripeKeys.webhookSecret },
+      fal: { url: fal.url, jwksUrl: fal.jwksUrl, requestLog: join(dataDir, 'fal', 'requests.ndjson') },
       tableName: TABLE_NAME,
       buckets: BUCKETS,
       stateMachines: stateMachineArns,
@@ -642,16 +659,40 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   }
 }
 
-/** Loads every catalogue state machine's ASL, substitutes local function ARNs and registers it. */
-export function registerStateMachines(root: string, sfn: LocalStepFunctions, functions: LocalFunctions): void {
+/**
+ * Loads every catalogue state machine's ASL, substitutes local function ARNs and registers it.
+ * `stepTimeouts` shortens named Task states' TimeoutSeconds (LOCAL_STEP_TIMEOUTS, e.g.
+ * `AwaitBatch=5,AwaitTraining=10`): test runs that drop webhooks on purpose reach the status
+ * poll in seconds rather than the minutes AWS waits. Without it the definitions run as deployed.
+ */
+export function registerStateMachines(root: string, sfn: LocalStepFunctions, functions: LocalFunctions, stepTimeouts = parseStepTimeouts(process.env.LOCAL_STEP_TIMEOUTS)): void {
   for (const spec of STATE_MACHINES) {
     let text = readFileSync(join(root, spec.definitionFile), 'utf8');
     assertSubstitutions(spec, text);
     for (const [placeholder, functionId] of Object.entries(spec.functionArns)) {
       text = text.split(`\${${placeholder}}`).join(functions.arn(functionId));
     }
+    if (stepTimeouts.size) {
+      const definition = JSON.parse(text) as AslDefinition;
+      for (const [name, state] of allStates(definition)) {
+        const seconds = stepTimeouts.get(name);
+        if (seconds !== undefined && state.Type === 'Task') state.TimeoutSeconds = seconds;
+      }
+      text = JSON.stringify(definition);
+    }
     sfn.register(spec.id, text, spec.timeoutSeconds);
   }
+}
+
+/** `AwaitBatch=5,AwaitTraining=10` → state name → seconds; refuses anything else, naming it. */
+export function parseStepTimeouts(text: string | undefined): Map<string, number> {
+  const timeouts = new Map<string, number>();
+  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z][A-Za-z0-9]*)=(\d{1,6})$/.exec(part);
+    if (!match || Number(match[2]) < 1) throw new Error(`LOCAL_STEP_TIMEOUTS: "${part}" is not StateName=seconds (a whole number of seconds, at least 1)`);
+    timeouts.set(match[1]!, Number(match[2]));
+  }
+  return timeouts;
 }
 
 /** The studio's single table as DynamoDB creates it: the catalogue's key schema and global secondary indexes. */

@@ -20,6 +20,8 @@ export interface LocalEndpoints {
   readonly secretsmanager: string;
   /** The Stripe stand-in: point the `stripe` SDK at `url` with `secretKey`; its events are signed with `webhookSecret`. */
   readonly stripe: { readonly url: string; readonly secretKey: string; readonly webhookSecret: string };
+  /** The fal.ai stand-in: its queue API (`PUT /_local/knobs` sets its faults), its webhook keys, and the NDJSON line it writes per request. */
+  readonly fal: { readonly url: string; readonly jwksUrl: string; readonly requestLog: string };
   readonly tableName: string;
   readonly buckets: { readonly uploads: string; readonly outputs: string };
   readonly stateMachines: Readonly<Record<string, string>>;

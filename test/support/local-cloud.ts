@@ -17,7 +17,7 @@ export interface RunningCloud {
  * Starts the local cloud exactly as `npm start` does, in a child process, on
  * free ports with a fresh data folder, and waits for its ready line.
  */
-export async function startLocalCloud(options: { dataDir?: string; keepData?: boolean; timeoutMs?: number } = {}): Promise<RunningCloud> {
+export async function startLocalCloud(options: { dataDir?: string; keepData?: boolean; timeoutMs?: number; env?: Readonly<Record<string, string>> } = {}): Promise<RunningCloud> {
   const timeoutMs = options.timeoutMs ?? 90_000;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'headshot-cloud-'));
   const endpointsFile = join(dataDir, 'endpoints.json');
@@ -31,7 +31,7 @@ export async function startLocalCloud(options: { dataDir?: string; keepData?: bo
       stdio: ['ignore', 'pipe', 'pipe'],
       // Tests poll the API several times a second as one demo person: raise a signed-in person's rate
       // limit (100 a minute on AWS) unless a test asks for another. API keys keep their own limits.
-      env: { SIGNED_IN_RATE_LIMIT_PER_MINUTE: '100000', ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
+      env: { SIGNED_IN_RATE_LIMIT_PER_MINUTE: '100000', ...process.env, ...options.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
     },
   );
   let output = '';

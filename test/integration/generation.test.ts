@@ -1,0 +1,153 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { imagesFromKeys } from '../../functions/generation/layout';
+import type { OrderView } from '../../shared/orders';
+import { demoUser, eventually, signIn, startLocalCloud, type RunningCloud } from '../support/local-cloud';
+import { CustomerApi } from '../support/order-flow';
+
+/*
+ * Production end to end on the local cloud: an order goes through the gate,
+ * an admin confirms, and the generation pipeline trains (the fal stand-in,
+ * through the real @fal-ai/client), generates every style × pose batch of 3,
+ * checks every image against the customer's selfies and processes the
+ * keepers into the output layout, up to PENDING_REVIEW; then the same with
+ * provider errors, lost and duplicated webhooks and likeness drift.
+ */
+
+const PRODUCTION_MS = 240_000;
+
+describe('generation on the local cloud', () => {
+  let cloud: RunningCloud;
+  let customer: CustomerApi;
+  let admin: CustomerApi;
+  let s3: S3Client;
+
+  beforeAll(async () => {
+    // Lost webhooks are found by the status poll after the wait times out: seconds here, minutes on AWS.
+    cloud = await startLocalCloud({ env: { LOCAL_STEP_TIMEOUTS: 'AwaitBatch=6,AwaitTraining=8', LOCAL_FAL_LATENCY_MS: '300', LOCAL_FAL_TRAINING_LATENCY_MS: '800' } });
+    customer = new CustomerApi(cloud.endpoints.api, await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'customer')));
+    admin = new CustomerApi(cloud.endpoints.api, await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'admin')));
+    s3 = new S3Client({ region: cloud.endpoints.region, endpoint: cloud.endpoints.s3, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  }, 180_000);
+
+  afterAll(async () => {
+    s3?.destroy();
+    await cloud?.stop();
+  });
+
+  const knobs = async (changes: Record<string, number>) => {
+    const res = await fetch(`${cloud.endpoints.fal.url}/_local/knobs`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(changes) });
+    expect(res.status).toBe(200);
+  };
+
+  const confirmed = async (styleIds: string[]): Promise<string> => {
+    const order = await customer.orderAtGate(styleIds);
+    const decided = await admin.call('POST', `/v1/admin/orders/${order.orderId}/decision`, { decision: 'confirm' });
+    expect(decided.status).toBe(202);
+    return order.orderId;
+  };
+
+  const finished = (orderId: string): Promise<OrderView> =>
+    eventually(
+      async () => {
+        const order = await customer.order(orderId);
+        return order.status === 'PENDING_REVIEW' || order.status === 'FAILED' ? order : undefined;
+      },
+      PRODUCTION_MS,
+      `order ${orderId} to finish production`,
+    );
+
+  const storedImages = async (order: OrderView) => {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(
+        new ListObjectsV2Command({ Bucket: cloud.endpoints.buckets.outputs, Prefix: `outputs/local/${order.customerId}/${order.orderId}/`, ContinuationToken: token }),
+      );
+      keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+    return imagesFromKeys(keys);
+  };
+
+  const requestLog = () =>
+    readFileSync(cloud.endpoints.fal.requestLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { start: number; end: number; kind: string; orderId: string | null; status: string; webhook: string });
+
+  it(
+    'trains, generates every pose of every style, keeps what looks like the customer and stores every variant, up to PENDING_REVIEW',
+    async () => {
+      const orderId = await confirmed(['corporate-grey', 'boardroom-blue']);
+
+      // The customer's page follows production: TRAINING, then GENERATING with n of m.
+      const generating = await eventually(async () => {
+        const order = await customer.order(orderId);
+        return order.status === 'GENERATING' || order.status === 'PENDING_REVIEW' ? order : undefined;
+      }, PRODUCTION_MS, 'generation to start');
+      expect(generating.imagesPlanned).toBe(24);
+
+      const order = await finished(orderId);
+      expect(order.status).toBe('PENDING_REVIEW');
+      expect(order.timeline.map((t) => t.status).slice(-4)).toEqual(['CONFIRMED', 'TRAINING', 'GENERATING', 'PENDING_REVIEW']);
+      expect(order.imagesDone).toBe(24);
+      expect((order.imagesKept ?? 0) + (order.imagesRejected ?? 0)).toBe(24);
+      expect(order.imagesKept).toBeGreaterThan(0);
+
+      // Every settled image has its preview, master and 300 DPI deliverables in the layout, and nothing else is there.
+      const { images, foreign } = await storedImages(order);
+      expect(foreign).toEqual([]);
+      expect(images).toHaveLength(24);
+      for (const image of images) expect(Object.keys(image.variants).sort()).toEqual(['master.png', 'preview.webp', 'print.jpg', 'print.png']);
+      expect(new Set(images.map((i) => i.styleId))).toEqual(new Set(['corporate-grey', 'boardroom-blue']));
+
+      // One training and one call per style × pose (no identity lock misses without drift), each logged by the stand-in.
+      const calls = requestLog().filter((line) => line.orderId === orderId);
+      expect(calls.filter((c) => c.kind === 'train')).toHaveLength(1);
+      expect(calls.filter((c) => c.kind === 'generate').length).toBeGreaterThanOrEqual(8);
+    },
+    PRODUCTION_MS + 120_000,
+  );
+
+  it(
+    'brings every order to PENDING_REVIEW or FAILED with a reason under provider errors, lost and duplicated webhooks and likeness drift, with no slot lost or made twice',
+    async () => {
+      await knobs({ errorRate: 0.3, dropWebhookRate: 0.2, duplicateWebhooks: 2, driftRate: 0.3, seed: 7 });
+      const orderIds = [await confirmed(['corporate-grey']), await confirmed(['corporate-grey'])];
+      const orders = await Promise.all(orderIds.map(finished));
+      for (const order of orders) {
+        if (order.status === 'FAILED') {
+          expect(order.failureReason).toMatch(/\w/);
+          continue;
+        }
+        expect(order.imagesDone).toBe(order.imagesPlanned);
+        const { images } = await storedImages(order);
+        expect(images).toHaveLength(order.imagesPlanned!);
+        expect(new Set(images.map((i) => i.imageId)).size).toBe(images.length);
+      }
+      const calls = requestLog().filter((line) => line.orderId && orderIds.includes(line.orderId));
+      // The faults did happen: failed calls, and calls whose webhook never came.
+      expect(calls.some((c) => c.status === 'ERROR')).toBe(true);
+      expect(calls.some((c) => c.webhook === 'dropped')).toBe(true);
+    },
+    2 * PRODUCTION_MS,
+  );
+
+  it('refuses a forged webhook and records nothing', async () => {
+    const body = JSON.stringify({ request_id: 'forged', status: 'OK', payload: {} });
+    const res = await fetch(`${cloud.endpoints.api}/v1/webhooks/fal`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-fal-webhook-request-id': 'forged',
+        'x-fal-webhook-user-id': 'someone',
+        'x-fal-webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'x-fal-webhook-signature': 'ab'.repeat(64),
+      },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'INVALID_SIGNATURE' });
+  });
+});
