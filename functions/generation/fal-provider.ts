@@ -38,7 +38,7 @@ export interface FalProviderOptions {
   /** The fetch the client uses (tests). */
   readonly fetch?: typeof fetch;
   /**
-   * Another origin for fal's queue API, e.g. the local fal stand-in's `http://127.0.0.1:8484`:
+   * Another origin for fal's queue API, e.g. the local fal stand-in's `http://127.0.0.1:12311`:
    * every `https://queue.fal.run/…` (and `https://fal.run/…`) request goes there instead,
    * through `@fal-ai/client`'s `requestMiddleware`. Absent: fal.ai itself.
    */

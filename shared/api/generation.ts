@@ -16,6 +16,10 @@ export const handleFalWebhook = defineRoute({
     'Called by fal.ai, not by clients. The `X-Fal-Webhook-*` headers must sign the raw body (request ID, user ID, timestamp within 300 seconds, ' +
     "SHA-256 of the body) with a key of fal's JWKS. The outcome is recorded once per request ID and resumes the step waiting for it; a duplicate, " +
     'replayed or late delivery changes nothing. 400 for a bad signature; 5xx makes fal deliver again.',
+  query: z.strictObject({
+    /** The order the request was made for, as the studio put it in the webhook URL; informative (the request ID decides). */
+    orderId: z.optional(z.string().check(z.maxLength(128, 'orderId is at most 128 characters'))),
+  }),
   status: 200,
   response: z.object({ received: z.literal(true), outcome: z.enum(FAL_WEBHOOK_OUTCOMES) }),
   errors: ['INVALID_SIGNATURE', 'INVALID_WEBHOOK'],

@@ -116,9 +116,12 @@ describe('generation on the local cloud', () => {
       await knobs({ errorRate: 0.3, dropWebhookRate: 0.2, duplicateWebhooks: 2, driftRate: 0.3, seed: 7 });
       const orderIds = [await confirmed(['corporate-grey']), await confirmed(['corporate-grey'])];
       const orders = await Promise.all(orderIds.map(finished));
+      // Faults at these rates are retried away: an order may fail only for a reason production gives (the
+      // provider failing a batch five times, or no image passing the lock), never for an error of ours.
+      expect(orders.some((order) => order.status === 'PENDING_REVIEW')).toBe(true);
       for (const order of orders) {
         if (order.status === 'FAILED') {
-          expect(order.failureReason).toMatch(/\w/);
+          expect(order.failureReason).toMatch(/image service failed several times|looked enough like you/);
           continue;
         }
         expect(order.imagesDone).toBe(order.imagesPlanned);
@@ -130,6 +133,8 @@ describe('generation on the local cloud', () => {
       // The faults did happen: failed calls, and calls whose webhook never came.
       expect(calls.some((c) => c.status === 'ERROR')).toBe(true);
       expect(calls.some((c) => c.webhook === 'dropped')).toBe(true);
+      // The lock sent drifted images back: some slots took more than one call.
+      expect(orders.reduce((sum, order) => sum + (order.imagesRejected ?? 0), 0) + calls.filter((c) => c.kind === 'generate').length).toBeGreaterThan(2 * 4);
     },
     2 * PRODUCTION_MS,
   );

@@ -1,7 +1,7 @@
 import { InvalidToken, RedriveExecutionCommand, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist, ExecutionNotRedrivable } from '@aws-sdk/client-sfn';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OrderView } from '../../shared/orders';
+import { type OrderView, PRODUCTION_STATUSES } from '../../shared/orders';
 import { mintToken } from '../../infra/local/stepfunctions/tokens';
 import { CustomerApi } from '../support/order-flow';
 import { demoUser, eventually, signIn, startLocalCloud, type RunningCloud } from '../support/local-cloud';
@@ -52,9 +52,9 @@ describe('the local Step Functions across a restart of the local cloud', () => {
       const current = await getOrder(orderId);
       return current.execution?.status === 'SUCCEEDED' ? current : undefined;
     }, 20_000, 'the execution to succeed');
-    expect(order.status).toBe('CONFIRMED');
-    // AwaitConfirmation was not invoked again after the restart (it would have added a second PENDING entry).
-    expect(order.timeline.map((t) => t.status)).toEqual(['DRAFT', 'VALIDATING', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED']);
+    expect(PRODUCTION_STATUSES).toContain(order.status);
+    // AwaitConfirmation was not invoked again after the restart (it would have added a second PENDING entry); production follows.
+    expect(order.timeline.map((t) => t.status).slice(0, 5)).toEqual(['DRAFT', 'VALIDATING', 'SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED']);
     // PlanStyle ran once per style, all before the restart.
     expect(attemptsOf('PlanStyle')).toHaveLength(2);
     expect(attemptsOf('ConfirmationGate')).toHaveLength(1);

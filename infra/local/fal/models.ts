@@ -70,8 +70,10 @@ function isUrl(value: unknown): value is string {
   }
 }
 
-function requiredString(problems: InputProblems, input: Input, field: string, { url = false, max = 10_000 } = {}): void {
+function requiredString(problems: InputProblems, input: Input, field: string, { url = false }: { url?: boolean } = {}): void {
   const value = input[field];
+  // Data URIs are URLs too, and may be long: only plain strings have a length limit.
+  const max = url ? Infinity : 10_000;
   if (value === undefined || value === null) problems.add(field, 'Field required', 'missing');
   else if (typeof value !== 'string') problems.add(field, 'Input should be a valid string', 'string_type', value);
   else if (!value.trim()) problems.add(field, 'String should have at least 1 character', 'string_too_short', value);

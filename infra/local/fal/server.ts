@@ -17,7 +17,7 @@ export { localFalSecrets, type LocalFalSecrets } from './signing';
 export type { DeliveryAttempt, RequestLogLine, RequestRecord } from './store';
 
 /** The stand-in's default port, as `PORT_FAL` would set it. */
-export const DEFAULT_FAL_PORT = 8484;
+export const DEFAULT_FAL_PORT = 12311;
 /**
  * Delays between webhook delivery attempts after a failure (a non-2xx answer or a network error).
  * fal retries 10 times over about 2 hours; the stand-in keeps the shape (doubling delays, then giving
@@ -525,8 +525,8 @@ export async function startFalStandIn(options: FalStandInOptions): Promise<FalSt
       if (method !== 'GET' && method !== 'HEAD') return json(405, { detail: 'Method Not Allowed' });
       return serveFile(match[1]!, match[2]!, method === 'HEAD');
     }
+    // The knobs are a local control, like the page of the Stripe stand-in: open to the machine (the server listens on 127.0.0.1 only).
     if (path === '/_local/knobs') {
-      authenticate(req);
       if (method === 'GET') return json(200, knobsNow());
       if (method !== 'PUT') return json(405, { detail: 'Method Not Allowed' });
       let changes: unknown;

@@ -138,6 +138,7 @@ describe('keepsMoving', () => {
     expect(keepsMoving(order('PENDING_EDITOR_CONFIRMATION'), NOW)).toBe(true);
     expect(keepsMoving(order('CONFIRMED'), NOW)).toBe(true);
     expect(keepsMoving(order('GENERATING'), NOW)).toBe(true);
+    expect(keepsMoving(order('PENDING_REVIEW'), NOW)).toBe(false);
     expect(keepsMoving(order('FAILED'), NOW)).toBe(false);
   });
 });

@@ -11,7 +11,21 @@ const STEP_TEXT: Readonly<Partial<Record<OrderStatus, Partial<Record<StepState, 
     current: 'A studio editor checks every order before any images are made.',
     upcoming: 'A studio editor checks the order.',
   },
-  CONFIRMED: { done: 'Confirmed: your images are planned.', upcoming: 'Images are planned once confirmed.' },
+  CONFIRMED: { done: 'Confirmed: your images are planned.', current: 'Confirmed: your images are planned.', upcoming: 'Images are planned once confirmed.' },
+  TRAINING: {
+    done: 'Our model learned your face.',
+    current: 'Our model is learning your face from your selfies. This takes a few minutes.',
+    upcoming: 'Our model learns your face from your selfies.',
+  },
+  GENERATING: {
+    done: 'Your headshots were made and checked.',
+    current: 'Making your headshots, pose by pose; each is checked to look like you.',
+    upcoming: 'Your headshots are made, pose by pose.',
+  },
+  PENDING_REVIEW: {
+    current: 'A studio artist reviews every headshot before it is delivered to you.',
+    upcoming: 'A studio artist reviews them before delivery.',
+  },
 };
 
 const STATE_TEXT: Readonly<Record<StepState, string>> = {
@@ -22,7 +36,7 @@ const STATE_TEXT: Readonly<Record<StepState, string>> = {
 };
 
 /** A horizontal step indicator (vertical on narrow screens) of where the order is. */
-export function OrderTimeline({ order }: { order: Pick<OrderView, 'status' | 'timeline'> }) {
+export function OrderTimeline({ order }: { order: Pick<OrderView, 'status' | 'timeline' | 'imagesDone' | 'imagesPlanned'> }) {
   const steps = timelineSteps(order);
   return (
     <ol class={`timeline${order.status === 'CONFIRMED' ? ' timeline-complete' : ''}`} data-testid="timeline" aria-label="Order progress" data-status={order.status}>
@@ -55,10 +69,23 @@ export function OrderTimeline({ order }: { order: Pick<OrderView, 'status' | 'ti
                 </time>
               )}
               {detail && <p class="step-detail">{detail}</p>}
+              {step.status === 'GENERATING' && step.state === 'current' && order.imagesPlanned ? <GenerationProgress done={order.imagesDone ?? 0} planned={order.imagesPlanned} /> : null}
             </div>
           </li>
         );
       })}
     </ol>
+  );
+}
+
+/** How many of the order's images are made (kept or set aside by the likeness check), as a bar and in words. */
+function GenerationProgress({ done, planned }: { done: number; planned: number }) {
+  return (
+    <div class="generation-progress" data-testid="generation-progress" data-done={done} data-planned={planned}>
+      <progress max={planned} value={done} aria-label="Headshots made" />
+      <span class="step-detail">
+        {done} of {planned} images made
+      </span>
+    </div>
   );
 }

@@ -26,7 +26,8 @@ export const isEditable = (status: OrderStatus) => (EDITABLE_STATUSES as readonl
  */
 export function keepsMoving(order: OrderView, now = Date.now()): boolean {
   if (isEditable(order.status)) return (order.photos ?? []).some((photo) => isPhotoPending(photo, now));
-  return !isTerminal(order.status);
+  // Review takes an artist hours, not seconds: the page stops reading there (delivery comes by e-mail).
+  return !isTerminal(order.status) && order.status !== 'PENDING_REVIEW';
 }
 
 /**

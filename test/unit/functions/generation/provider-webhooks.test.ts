@@ -54,6 +54,8 @@ describe('provider requests: webhook, wait and poll', () => {
     return makeEvent({
       routeKey: 'POST /v1/webhooks/fal',
       claims: null,
+      // The studio names the order in the webhook URL it hands fal.
+      queryStringParameters: { orderId: 'order-1' },
       body: raw,
       headers: {
         'content-type': 'application/json',
