@@ -18,6 +18,7 @@ import { providerSource, type ProviderSource, secretsManagerProviderAccount } fr
 import { ProviderLimits } from './provider-limits';
 import { type ProviderRequests, RequestStore } from './request-store';
 import { readObject, writeObject } from './s3-objects';
+import { bucketsByResource } from './storage-buckets';
 
 export interface CollectBatchInput {
   readonly orderId: string;
@@ -31,15 +32,6 @@ export interface CollectBatchOutput {
   /** The slots to generate again (a new attempt), when `more`. */
   readonly batch: BatchItem;
   readonly more: boolean;
-}
-
-/** A storage layout's bucket (a registry resource ID) by name, among the buckets the function is granted. */
-export function bucketsByResource(names: Readonly<Record<string, string>>): (resourceId: string) => string {
-  return (resourceId) => {
-    const name = names[resourceId];
-    if (!name) throw new Error(`This function is not granted ${resourceId}, the bucket of the order's storage version`);
-    return name;
-  };
 }
 
 /** The largest generated image downloaded (a 2048 × 2048 PNG is about 8 MB). */

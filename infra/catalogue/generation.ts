@@ -1,4 +1,4 @@
-import { handleFalWebhook } from '../../shared/api/generation';
+import { getLockStats, handleFalWebhook, listOrderImages } from '../../shared/api/generation';
 import { API_DEFAULTS, PIPELINE_DEFAULTS } from './defaults';
 import { type DomainSpec, serve } from './types';
 
@@ -84,8 +84,22 @@ export const generation: DomainSpec = {
       description: "Verifies fal.ai's signed webhook, records the request's outcome once and resumes the step waiting for it",
       grants: { Table: 'readWrite', FalSecret: 'read', GenerationPipeline: ['taskResponse'] },
     },
+    {
+      ...API_DEFAULTS,
+      id: 'ListOrderImages',
+      entry: 'functions/generation/list-order-images.handler.ts',
+      description: "Lists an order's generated images for admins: identity score, seed, attempts, list price and a signed preview link",
+      grants: { Table: 'read', OutputsBucket: 'read' },
+    },
+    {
+      ...API_DEFAULTS,
+      id: 'GetLockStats',
+      entry: 'functions/generation/get-lock-stats.handler.ts',
+      description: "Reports the identity lock's rejection rate per engine and style",
+      grants: { Table: 'read' },
+    },
   ],
-  routes: [serve(handleFalWebhook, 'HandleFalWebhook')],
+  routes: [serve(handleFalWebhook, 'HandleFalWebhook'), serve(listOrderImages, 'ListOrderImages'), serve(getLockStats, 'GetLockStats')],
   stateMachines: [
     {
       id: 'GenerationPipeline',

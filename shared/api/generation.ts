@@ -1,5 +1,6 @@
 import * as z from '../validation';
 import { defineRoute } from './contract';
+import { orderIdParams } from './orders';
 
 /** What the fal webhook did with a delivery (fal only reads the status; people debugging read this). */
 export const FAL_WEBHOOK_OUTCOMES = ['resumed', 'recorded', 'duplicate', 'unknown'] as const;
@@ -23,4 +24,82 @@ export const handleFalWebhook = defineRoute({
   status: 200,
   response: z.object({ received: z.literal(true), outcome: z.enum(FAL_WEBHOOK_OUTCOMES) }),
   errors: ['INVALID_SIGNATURE', 'INVALID_WEBHOOK'],
+});
+
+const attemptSchema = z.object({
+  attempt: z.number(),
+  requestId: z.string(),
+  seed: z.number(),
+  index: z.number(),
+  similarity: z.number(),
+  faceFound: z.boolean(),
+});
+
+export const generatedImageViewSchema = z.object({
+  imageId: z.string(),
+  styleId: z.string(),
+  poseId: z.string(),
+  slot: z.number(),
+  /** KEPT: it looks like the customer; REJECTED: it did not, after every regeneration. */
+  status: z.enum(['KEPT', 'REJECTED']),
+  engine: z.string(),
+  endpoint: z.string(),
+  requestId: z.string(),
+  /** The provider's seed of the call, and the image's position in it. */
+  seed: z.number(),
+  seedIndex: z.number(),
+  prompt: z.string(),
+  identityScore: z.number(),
+  identityThreshold: z.number(),
+  attempts: z.array(attemptSchema),
+  listPriceUsd: z.number(),
+  submittedAt: z.string(),
+  generatedAt: z.string(),
+  /** A short-lived signed link to the preview (WebP, long side 1024). */
+  previewUrl: z.string(),
+  variants: z.array(z.object({ name: z.string(), format: z.string(), width: z.number(), height: z.number(), size: z.number(), sha256: z.string() })),
+});
+export type GeneratedImageView = z.output<typeof generatedImageViewSchema>;
+
+export const listOrderImages = defineRoute({
+  operationId: 'listOrderImages',
+  method: 'GET',
+  path: '/v1/admin/orders/{orderId}/images',
+  auth: 'admins',
+  tag: 'generation',
+  summary: "Every generated image of an order, with its identity score, seed, attempts and list price",
+  params: orderIdParams,
+  status: 200,
+  response: z.object({
+    orderId: z.string(),
+    status: z.string(),
+    imagesPlanned: z.number(),
+    images: z.array(generatedImageViewSchema),
+  }),
+  errors: ['ORDER_NOT_FOUND'],
+});
+
+export const lockStatsRowSchema = z.object({
+  engine: z.string(),
+  styleId: z.string(),
+  /** Images judged by the identity lock (every attempt). */
+  judged: z.number(),
+  /** Of those, the ones it sent back or rejected. */
+  rejected: z.number(),
+  /** rejected / judged, 0..1. */
+  rejectionRate: z.number(),
+  /** Slots that ended REJECTED after every regeneration. */
+  slotsRejected: z.number(),
+});
+
+export const getLockStats = defineRoute({
+  operationId: 'getLockStats',
+  method: 'GET',
+  path: '/v1/admin/generation/identity-lock',
+  auth: 'admins',
+  tag: 'generation',
+  summary: "The identity lock's rejection rate per style and engine",
+  status: 200,
+  response: z.object({ threshold: z.number(), rows: z.array(lockStatsRowSchema) }),
+  errors: [],
 });

@@ -64,6 +64,8 @@ export const routes = {
   listApiKeys: apikeys.listApiKeys,
   revokeApiKey: apikeys.revokeApiKey,
   handleFalWebhook: generation.handleFalWebhook,
+  listOrderImages: generation.listOrderImages,
+  getLockStats: generation.getLockStats,
 } as const;
 
 export const ALL_ROUTES: readonly AnyRoute[] = Object.values(routes) as readonly AnyRoute[];

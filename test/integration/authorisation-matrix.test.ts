@@ -274,6 +274,20 @@ const MATRIX: Record<string, MatrixCase<unknown>[]> = {
     }),
   ],
 
+  // ── generation ───────────────────────────────────────────────────────────────────────────────
+  'POST /v1/webhooks/fal': [
+    matrixCase({
+      name: 'an unsigned delivery',
+      // Its caller is fal, proven by the signature alone: a token changes nothing.
+      request: () => ({ body: { request_id: 'req-matrix', status: 'OK', payload: {} } }),
+      expect: everyone('400 INVALID_SIGNATURE'),
+    }),
+  ],
+  'GET /v1/admin/orders/{orderId}/images': [
+    matrixCase({ name: "customer A's order at the gate (no images yet)", request: () => ({ params: { orderId: fx().gateOrderId } }), expect: adminsOnly(200) }),
+  ],
+  'GET /v1/admin/generation/identity-lock': [matrixCase({ request: () => ({}), expect: adminsOnly(200) })],
+
   // ── organisations ────────────────────────────────────────────────────────────────────────────
   'POST /v1/organisations': [matrixCase({ request: (_, p) => ({ body: { name: `Team of ${p.label}` } }), expect: signedIn({ others: 201 }) })],
   'GET /v1/organisations': [
