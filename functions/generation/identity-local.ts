@@ -40,24 +40,30 @@ import type { Likeness, LikenessJudge } from '#functions/generation/identity';
  *
  * Calibration (the product threshold 0.65 is Rekognition's similarity/100; this scale
  * is meant to separate the same cases at the same number). Measured with this
- * adapter's rules on the 19 sample faces (`infra/sample-faces.ts`), each person's
- * validation face crop as the one reference, pictures of `makeLocalImage` in all 9
- * poses over 3 styles:
+ * adapter on the 19 sample faces (`infra/sample-faces.ts`): each person's validation
+ * face crop (`faceCrop`) the one reference; `makeLocalImage` pictures of it in all 9
+ * poses over 3 styles, JPEG and PNG; "another person" is every drift-0 picture against
+ * every other person's crop:
  *
- *   case                                   faces found   similarity min / median / max   ≥ 0.65
- *   same person, drift 0 (2 seeds)         327 of 342    0.670 / 0.881 / 0.972          all found
- *   same person, drift 0.3                 129 of 171    0.430 / 0.647 / 0.760          37 %
- *   same person, drift 0.6                  15 of 171    0.285 / 0.515 / 0.666          1 of 171
- *   same person, drift 0.8                   2 of 171    0.449 / 0.475                  none
- *   same person, drift 1                     0 of 171    –                              none
- *   another person (drift-0 pictures)     5886 of 6156  0.242 / 0.418 / 0.636          none
+ *   case                               faces found    similarity min / median / max   ≥ 0.65
+ *   same person, drift 0 (2 seeds)     340 of 342     0.661 / 0.880 / 0.973          all found (p10 0.771)
+ *     of which profile poses            76 of 76      0.661 / 0.787 / 0.852          all
+ *   same person, drift 0.3             159 of 171     0.308 / 0.649 / 0.773          46 %
+ *   same person, drift 0.6              60 of 171     0.285 / 0.528 / 0.670          2 of 171
+ *   same person, drift 0.8              14 of 171     0.280 / 0.486 / 0.598          none
+ *   same person, drift 1                 8 of 171     0.309 / 0.456 / 0.552          none
+ *   another person (drift 0)          6120 of 6156    0.243 / 0.418 / 0.638          none
  *
- * (The 15 drift-0 misses were before the margin retry above.) The raw mapping already
- * puts 0.65 (d = 0.42) between the same person's worst pose (profiles, 0.67) and the
- * most similar stranger (0.636), so it is kept, the same scale as `local-analyzer.ts`,
- * rather than a second mapping. The margin is thin on both sides: these are the local
- * generator's pictures, made from the reference crop itself, and say nothing of a
- * diffusion model's; Rekognition's figures need their own check on AWS.
+ * The raw mapping puts 0.65 at d = 0.42, between the same person's worst picture
+ * (d 0.407, a profile) and the most similar stranger (d 0.434), so it is kept, the
+ * same scale as `local-analyzer.ts`, rather than a second mapping: a linear map through
+ * (d 0, 1) and (d 0.42, 0.65) is this one. Without the mirrored references the same
+ * person's right-hand poses fell to 0.589 (7 % of drift-0 pictures rejected); without
+ * the margin retry 15 of 342 drift-0 pictures had no face. The margin is thin on both
+ * sides: these are the local generator's pictures, made from the reference crop
+ * itself, and say nothing of a diffusion model's; Rekognition's figures need their own
+ * check on AWS. A picture takes about 0.6 s here (one detection at 1024 px; two when
+ * the first finds no face), a reference two detections once per instance.
  */
 
 /** Candidates are analysed at most this large (longest side, px). */
