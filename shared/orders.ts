@@ -2,7 +2,7 @@ import * as z from './validation';
 import { hasControlCharacters } from './validation';
 import { photoViewSchema } from './photos';
 import { slugSchema, styleViewSchema } from './studios';
-import { BATCH_SIZE, imagesForStyle, POSE_IDS, type PoseId, posesForStyle } from './generation';
+import { BATCH_SIZE, ENGINE_IDS, imagesForStyle, POSE_IDS, type PoseId, posesForStyle } from './generation';
 
 /** Every state an order can be in, in pipeline order. */
 export const ORDER_STATUSES = [
@@ -62,6 +62,8 @@ export const createOrderSchema = z.strictObject({
   note: z.optional(z.string().check(z.trim(), z.maxLength(500, 'Keep the note under 500 characters'), noControlCharacters('The note'))),
   /** The wallet that pays: the caller's own by default, or an organisation's they belong to. */
   walletId: z.optional(z.uuid({ error: 'walletId is not a wallet ID; pick one of the wallets GET /v1/me lists.' })),
+  /** The engine preset the headshots are made with (`shared/generation.ts`); balanced when absent. */
+  engine: z.optional(z.enum(ENGINE_IDS, { error: `engine must be one of ${ENGINE_IDS.join(', ')}` })),
 });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 

@@ -7,7 +7,7 @@ import { type EngineId, enginePreset } from '#shared/generation';
 import { type Orders, OrderStore } from '#functions/orders/order-store';
 import { type Photos, PhotoStore } from '#functions/photos/photo-store';
 import { ProviderFailedRepeatedly, ProviderUnavailable } from './errors';
-import { DEFAULT_IDENTITY_THRESHOLD, type LikenessJudge, MAX_REGENERATIONS } from './identity';
+import { type LikenessJudge, MAX_REGENERATIONS } from './identity';
 import { type GeneratedImage, type GeneratedImages, type ImageAttempt, imageIdOf, ImageStore, type StoredVariant } from './image-store';
 import { type BatchItem, batchHolder, MAX_PROVIDER_CALLS, type QueuedStep } from './job';
 import { DEFAULT_STORAGE_VERSION, storageFor } from './layout';
@@ -18,6 +18,7 @@ import { providerSource, type ProviderSource, secretsManagerProviderAccount } fr
 import { ProviderLimits } from './provider-limits';
 import { type ProviderRequests, RequestStore } from './request-store';
 import { readObject, writeObject } from './s3-objects';
+import { type GenerationSettingsSource, SettingsStore } from './settings-store';
 import { bucketsByResource } from './storage-buckets';
 
 export interface CollectBatchInput {
@@ -71,7 +72,7 @@ export const collectBatchHandler = ({
   uploadsBucket,
   bucketOf,
   stage,
-  threshold = DEFAULT_IDENTITY_THRESHOLD,
+  settings,
   download = downloadImage,
 }: {
   readonly orders: Pick<Orders, 'get'>;
@@ -86,7 +87,7 @@ export const collectBatchHandler = ({
   /** The bucket name of a storage layout's bucket (a registry resource ID). */
   readonly bucketOf: (resourceId: string) => string;
   readonly stage: string;
-  readonly threshold?: number;
+  readonly settings: GenerationSettingsSource;
   readonly download?: (url: string) => Promise<Buffer>;
 }) =>
   taskHandler<CollectBatchInput, CollectBatchOutput>(async ({ orderId, engine, batch, request, state }) => {
@@ -119,7 +120,7 @@ export const collectBatchHandler = ({
       (await photos.list(orderId)).filter((p) => p.status === 'ACCEPTED' && p.cropKey).map((p) => readObject(s3, uploadsBucket, p.cropKey!)),
     );
     if (!references.length) throw new Error(`Order ${orderId} has no accepted selfie to compare with`);
-    const lock = await judge();
+    const [lock, { identityThreshold: threshold }] = await Promise.all([judge(), settings.get()]);
     const layout = storageFor(order.storageVersion ?? DEFAULT_STORAGE_VERSION);
     const bucket = bucketOf(layout.bucket);
     const preset = enginePreset(engine);
@@ -196,6 +197,7 @@ export const handler = collectBatchHandler({
   photos: new PhotoStore(ddb(), requireEnv('Table')),
   requests: new RequestStore(ddb(), requireEnv('Table')),
   images: new ImageStore(ddb(), requireEnv('Table')),
+  settings: new SettingsStore(ddb(), requireEnv('Table')),
   limits: new ProviderLimits(ddb(), requireEnv('Table'), 'fal'),
   provider: providerSource(secretsManagerProviderAccount(requireEnv('FalSecret'))),
   judge: () => (judge ??= likenessJudgeFor(requireEnv('FaceDetection'))),

@@ -51,6 +51,7 @@ export const createOrderHandler = ({ orders: store, studios, wallets }: CreateOr
         styleDetails,
         note: input.note,
         walletId,
+        ...(input.engine && { engine: input.engine }),
         createdAt: new Date().toISOString(),
       })
       .catch((error: unknown) => {

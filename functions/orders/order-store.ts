@@ -46,6 +46,8 @@ export interface NewOrder {
   readonly note?: string;
   /** The wallet that pays: the customer's own unless an organisation's was chosen. */
   readonly walletId?: string;
+  /** The engine preset chosen for the order (the default one when absent). */
+  readonly engine?: string;
   readonly createdAt: string;
 }
 

@@ -1,4 +1,4 @@
-import { getLockStats, handleFalWebhook, listOrderImages } from '../../shared/api/generation';
+import { getLockStats, handleFalWebhook, listOrderImages, setLockThreshold } from '../../shared/api/generation';
 import { API_DEFAULTS, PIPELINE_DEFAULTS } from './defaults';
 import { type DomainSpec, serve } from './types';
 
@@ -98,8 +98,20 @@ export const generation: DomainSpec = {
       description: "Reports the identity lock's rejection rate per engine and style",
       grants: { Table: 'read' },
     },
+    {
+      ...API_DEFAULTS,
+      id: 'SetLockThreshold',
+      entry: 'functions/generation/set-lock-threshold.handler.ts',
+      description: "Sets the identity lock's threshold for the images judged from now on",
+      grants: { Table: 'readWrite' },
+    },
   ],
-  routes: [serve(handleFalWebhook, 'HandleFalWebhook'), serve(listOrderImages, 'ListOrderImages'), serve(getLockStats, 'GetLockStats')],
+  routes: [
+    serve(handleFalWebhook, 'HandleFalWebhook'),
+    serve(listOrderImages, 'ListOrderImages'),
+    serve(getLockStats, 'GetLockStats'),
+    serve(setLockThreshold, 'SetLockThreshold'),
+  ],
   stateMachines: [
     {
       id: 'GenerationPipeline',

@@ -103,3 +103,27 @@ export const getLockStats = defineRoute({
   response: z.object({ threshold: z.number(), rows: z.array(lockStatsRowSchema) }),
   errors: [],
 });
+
+/** The identity lock's threshold an admin may set: below 0.4 strangers pass, above 0.95 the customer rarely does. */
+export const IDENTITY_THRESHOLD_RANGE = { min: 0.4, max: 0.95 } as const;
+
+export const setLockThreshold = defineRoute({
+  operationId: 'setLockThreshold',
+  method: 'PUT',
+  path: '/v1/admin/generation/identity-lock',
+  auth: 'admins',
+  tag: 'generation',
+  summary: "Set the identity lock's threshold: images below it are generated again (at most 3 times), then set aside",
+  description: 'Applies to images judged from now on; images already recorded keep the threshold they were judged with.',
+  body: z.strictObject({
+    threshold: z
+      .number({ error: 'threshold must be a number between 0.4 and 0.95' })
+      .check(
+        z.gte(IDENTITY_THRESHOLD_RANGE.min, `threshold must be at least ${IDENTITY_THRESHOLD_RANGE.min}: below it, other people pass the likeness check`),
+        z.lte(IDENTITY_THRESHOLD_RANGE.max, `threshold must be at most ${IDENTITY_THRESHOLD_RANGE.max}: above it, even the customer rarely passes`),
+      ),
+  }),
+  status: 200,
+  response: z.object({ threshold: z.number(), updatedAt: z.string(), updatedBy: z.string() }),
+  errors: [],
+});

@@ -66,6 +66,7 @@ export const routes = {
   handleFalWebhook: generation.handleFalWebhook,
   listOrderImages: generation.listOrderImages,
   getLockStats: generation.getLockStats,
+  setLockThreshold: generation.setLockThreshold,
 } as const;
 
 export const ALL_ROUTES: readonly AnyRoute[] = Object.values(routes) as readonly AnyRoute[];

@@ -287,6 +287,10 @@ const MATRIX: Record<string, MatrixCase<unknown>[]> = {
     matrixCase({ name: "customer A's order at the gate (no images yet)", request: () => ({ params: { orderId: fx().gateOrderId } }), expect: adminsOnly(200) }),
   ],
   'GET /v1/admin/generation/identity-lock': [matrixCase({ request: () => ({}), expect: adminsOnly(200) })],
+  'PUT /v1/admin/generation/identity-lock': [
+    // The default, set again: the other test files' orders are judged as before.
+    matrixCase({ request: () => ({ body: { threshold: 0.65 } }), expect: adminsOnly(200) }),
+  ],
 
   // ── organisations ────────────────────────────────────────────────────────────────────────────
   'POST /v1/organisations': [matrixCase({ request: (_, p) => ({ body: { name: `Team of ${p.label}` } }), expect: signedIn({ others: 201 }) })],

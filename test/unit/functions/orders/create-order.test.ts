@@ -92,6 +92,21 @@ describe('Function: CreateOrder', () => {
     });
   });
 
+  describe('the engine', () => {
+    it('is stored as chosen, and left to the default when not chosen', async () => {
+      await invoke(handler, order({ ...pick('studio-black'), engine: 'quality' }));
+      await invoke(handler, order(pick('studio-black')));
+      expect(store.all().map((o) => o.engine).sort()).toEqual(['quality', undefined]);
+    });
+
+    it('answers 400 naming the engines for one that does not exist, storing nothing', async () => {
+      const response = await invoke<{ code: string; message: string }>(handler, order({ ...pick('studio-black'), engine: 'turbo' }));
+      expect(response.statusCode).toBe(400);
+      expect(response.body.message).toContain('engine must be one of quality, balanced, fast');
+      expect(store.all()).toEqual([]);
+    });
+  });
+
   it('answers 201 with a DRAFT priced at the sum of its styles', async () => {
     // Act
     const response = await invoke<OrderView>(handler, order({ ...pick('studio-black', 'corporate-grey'), note: 'glasses on' }));
