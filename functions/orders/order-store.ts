@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { decodeCursor, encodeCursor } from '#lib/cursor';
+import { DEFAULT_STORAGE_VERSION } from '#functions/generation/layout';
 import {
   EDITABLE_STATUSES,
   isTerminal,
@@ -58,7 +59,7 @@ export interface OrderRecord extends Omit<OrderView, 'plans' | 'execution' | 'ph
   readonly executionArn?: string;
   readonly taskToken?: string;
   readonly decidedBy?: string;
-  /** The storage layout the order's images are kept under (`functions/generation/layout.ts`); recorded once, when production starts. */
+  /** The storage layout the order's images are kept under (`functions/generation/layout.ts`): the default when the order was created (production records it for older orders). */
   readonly storageVersion?: number;
 }
 
@@ -446,6 +447,8 @@ export function draftRecord(order: NewOrder): OrderRecord {
     credits: order.styleDetails.reduce((sum, style) => sum + style.priceCredits, 0),
     photoCount: 0,
     submissions: 0,
+    // The layout its images will be stored under, whatever the default is by the time they are made.
+    storageVersion: DEFAULT_STORAGE_VERSION,
     status: 'DRAFT',
     updatedAt: order.createdAt,
     timeline: [{ status: 'DRAFT', at: order.createdAt }],

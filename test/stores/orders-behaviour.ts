@@ -138,6 +138,8 @@ export function describeOrdersBehaviour(openStore: () => Orders, addPhoto: (stor
         walletId: customerId,
         photoCount: 0,
         submissions: 0,
+        // Its images will be stored under today's default layout, whatever the default is later.
+        storageVersion: 1,
         note: 'glasses on',
         createdAt: at(0),
         updatedAt: at(0),

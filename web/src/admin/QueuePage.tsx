@@ -41,9 +41,14 @@ export function QueuePage() {
 
   return (
     <div class="admin-page">
-      <div class="page-header">
-        <PageHeading>Confirmation queue</PageHeading>
-        <p class="muted">Confirm an order to start its image pipeline, or reject it with a reason the customer will read.</p>
+      <div class="page-header page-header-actions">
+        <div>
+          <PageHeading>Confirmation queue</PageHeading>
+          <p class="muted">Confirm an order to start its image pipeline, or reject it with a reason the customer will read.</p>
+        </div>
+        <a href="#/admin/identity-lock" class="button button-quiet button-small" data-testid="identity-lock-link">
+          Identity lock figures
+        </a>
       </div>
       <Card class="card-queue" label="Orders" testid="admin-queue">
         <div class="card-header">

@@ -3,6 +3,7 @@ import { decideOrder, listOrderQueue } from '../../../shared/api/admin';
 import { getMe } from '../../../shared/api/accounts';
 import type { ResponseOf, RouteContract, Schema } from '../../../shared/api/contract';
 import { fillPath } from '../../../shared/api/contract';
+import { getLockStats, listOrderImages } from '../../../shared/api/generation';
 import { createOrder, getOrder, listOrders } from '../../../shared/api/orders';
 import { getOpenApi } from '../../../shared/api/platform';
 import type { CreateOrderInput, Decision, OpenStatus, OrderView } from '../../../shared/orders';
@@ -60,6 +61,11 @@ export function fallbackCode(status: number): string {
 }
 
 export type { Me };
+
+/** An order's generated images, for admins: what `GET /v1/admin/orders/{orderId}/images` answers. */
+export type OrderImages = ResponseOf<typeof listOrderImages>;
+/** The identity lock's rejection rate per engine and style: what `GET /v1/admin/generation/identity-lock` answers. */
+export type LockStats = ResponseOf<typeof getLockStats>;
 
 /** Which page of a list to read. */
 export interface PageRequest {
@@ -131,6 +137,16 @@ export class ApiClient {
 
   decide(orderId: string, decision: Decision): Promise<ResponseOf<typeof decideOrder>> {
     return this.call(decideOrder, { params: { orderId }, body: decision });
+  }
+
+  /** Every generated image of an order, with its identity score, seed, attempts, list price and a signed preview link; admins only. */
+  orderImages(orderId: string, signal?: AbortSignal): Promise<OrderImages> {
+    return this.call(listOrderImages, { params: { orderId }, signal });
+  }
+
+  /** The identity lock's rejection rate per engine and style, with the threshold; admins only. */
+  lockStats(signal?: AbortSignal): Promise<LockStats> {
+    return this.call(getLockStats, { signal });
   }
 
   /** The API's OpenAPI document; public, so it is read without a token. */

@@ -1,4 +1,4 @@
-import type { ComponentType } from 'preact';
+import type { ComponentChild, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { EmptyState } from '../ui/EmptyState';
 import { Loading } from '../ui/Spinner';
@@ -9,9 +9,21 @@ import type { RouteProps } from './router';
  * stays out of the first page's download.
  */
 export function lazyView(load: () => Promise<ComponentType<RouteProps>>): ComponentType<RouteProps> {
-  let loaded: ComponentType<RouteProps> | undefined;
-  return function LazyView(props: RouteProps) {
-    const [View, setView] = useState<ComponentType<RouteProps> | undefined>(() => loaded);
+  return lazyComponent(load, { loading: <Loading text="Loading…" />, failed: 'This page could not be loaded' });
+}
+
+/**
+ * A component whose code is fetched when it first renders (a separate chunk):
+ * `loading` shows meanwhile; if the chunk cannot be fetched, a notice titled
+ * `failed` asks to check the connection and reload.
+ */
+export function lazyComponent<P extends object>(
+  load: () => Promise<ComponentType<P>>,
+  { loading, failed: failedTitle }: { readonly loading: ComponentChild; readonly failed: string },
+): ComponentType<P> {
+  let loaded: ComponentType<P> | undefined;
+  return function LazyComponent(props: P) {
+    const [View, setView] = useState<ComponentType<P> | undefined>(() => loaded);
     const [failed, setFailed] = useState(false);
     useEffect(() => {
       if (View) return;
@@ -33,10 +45,10 @@ export function lazyView(load: () => Promise<ComponentType<RouteProps>>): Compon
     if (failed) {
       return (
         <div class="card card-narrow" role="alert">
-          <EmptyState title="This page could not be loaded">Check your connection, then reload the page.</EmptyState>
+          <EmptyState title={failedTitle}>Check your connection, then reload the page.</EmptyState>
         </div>
       );
     }
-    return View ? <View {...props} /> : <Loading text="Loading…" />;
+    return View ? <View {...props} /> : <>{loading}</>;
   };
 }

@@ -44,6 +44,13 @@ export const ROUTES: readonly Route[] = [
     group: 'admins',
   },
   { path: '/admin/studios/:studioId', view: lazyView(() => loadStudioAdmin().then((m) => m.StudioEditorPage)), title: 'Edit studio', group: 'admins' },
+  // Linked from the confirmation queue and an order's images; loads on demand.
+  {
+    path: '/admin/identity-lock',
+    view: lazyView(() => import('../admin/generation/IdentityLockPage').then((m) => m.IdentityLockPage)),
+    title: 'Identity lock',
+    group: 'admins',
+  },
   { path: '/artist', view: ArtistPage, title: 'Review queue', nav: 'Review queue', group: 'artists' },
   {
     path: '/docs',

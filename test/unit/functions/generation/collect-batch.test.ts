@@ -7,6 +7,7 @@ import { type CollectBatchInput, collectBatchHandler } from '#functions/generati
 import type { LikenessJudge } from '#functions/generation/identity';
 import type { GeneratedImage } from '#functions/generation/image-store';
 import type { BatchItem } from '#functions/generation/job';
+import { fileName, imagesFromKeys, registerStorageLayout, type StorageLayout } from '#functions/generation/layout';
 import type { ImageProvider } from '#functions/generation/provider';
 import type { PhotoRecord } from '#functions/photos/photo-store';
 import { CUSTOMER_SUB, invokeTask } from '../../helpers/events';
@@ -63,12 +64,12 @@ describe('Function: CollectBatch', () => {
     });
   });
 
-  const handler = (threshold = 0.65, count = 3) => {
+  const handler = (threshold = 0.65, count = 3, storageVersion = 1, bucketOf: (id: string) => string = () => 'outputs') => {
     const provider = { generationResult: async () => ({ images: Array.from({ length: count }, (_, i) => ({ url: `https://cdn.example.com/${i}.png` })) }) } as unknown as ImageProvider;
     const judge: LikenessJudge = { similarity: async () => ({ similarity: scores.shift() ?? 0.9, faceFound: true }) };
     const photo = { orderId: ORDER_ID, photoId: 'p1', status: 'ACCEPTED', cropKey: 'crops/p1.jpg' } as unknown as PhotoRecord;
     return collectBatchHandler({
-      orders: new FakeOrderStore().seed(orderRecord({ status: 'GENERATING', storageVersion: 1 })),
+      orders: new FakeOrderStore().seed(orderRecord({ status: 'GENERATING', storageVersion })),
       photos: { list: async () => [photo] },
       requests,
       images: { record: async (image) => (recorded.some((r) => r.imageId === image.imageId) ? false : (recorded.push(image), true)) },
@@ -77,7 +78,7 @@ describe('Function: CollectBatch', () => {
       judge: async () => judge,
       s3: new S3Client({}),
       uploadsBucket: 'uploads',
-      bucketOf: () => 'outputs',
+      bucketOf,
       stage: 'test',
       settings: { get: async () => ({ identityThreshold: threshold }) },
       download: async () => picture,
@@ -122,6 +123,40 @@ describe('Function: CollectBatch', () => {
     expect(recorded[0]!.attempts.map((a) => a.similarity)).toEqual([0.2, 0.25, 0.35, 0.3]);
     // Four calls of one image each at 0.035 (FLUX LoRA, 1 MP).
     expect(recorded[0]!.listPriceUsd).toBeCloseTo(0.14, 4);
+  });
+
+  describe('storage versions', () => {
+    /** A newer layout, in another bucket, as the default might become: keys under `v2/`, by order first. */
+    const V2: StorageLayout = {
+      version: 2,
+      bucket: 'ArchiveBucket',
+      keyOf: (o) => `v2/${o.orderId}/${o.styleId}/${o.imageId}/${fileName(o)}`,
+      parse: () => undefined,
+      orderPrefix: (o) => `v2/${o.orderId}/`,
+    };
+    let unregister: () => void;
+    beforeAll(() => (unregister = registerStorageLayout(V2)));
+    afterAll(() => unregister());
+    const buckets = (id: string) => ({ OutputsBucket: 'outputs', ArchiveBucket: 'archive' })[id]!;
+
+    it('stores an order created under the older version where that version says, while a newer one exists', async () => {
+      scores = [0.9, 0.9, 0.9];
+      await invokeTask(handler(0.65, 3, 1, buckets), input());
+      const puts = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+      expect(new Set(puts.map((p) => p.Bucket))).toEqual(new Set(['outputs']));
+      expect(puts.every((p) => p.Key!.startsWith(`outputs/test/${CUSTOMER_SUB}/${ORDER_ID}/`))).toBe(true);
+      // The layout alone rebuilds the order's images from the keys it wrote.
+      expect(imagesFromKeys(puts.map((p) => p.Key!), 1).images.map((i) => i.imageId)).toEqual(['corporate-grey-front-0', 'corporate-grey-front-1', 'corporate-grey-front-2']);
+    });
+
+    it('stores an order of the newer version in its bucket and layout', async () => {
+      scores = [0.9, 0.9, 0.9];
+      await invokeTask(handler(0.65, 3, 2, buckets), input());
+      const puts = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+      expect(new Set(puts.map((p) => p.Bucket))).toEqual(new Set(['archive']));
+      expect(puts.every((p) => p.Key!.startsWith(`v2/${ORDER_ID}/`))).toBe(true);
+      expect(recorded.every((r) => r.storageVersion === 2)).toBe(true);
+    });
   });
 
   it('judges with the threshold the admins set', async () => {
