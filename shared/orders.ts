@@ -166,9 +166,9 @@ export function planStyle(style: OrderedStyle & { readonly poseSet?: string; rea
  */
 /** Why production stopped, in the customer's words, by the generation pipeline's error names. */
 const PRODUCTION_FAILURES: Readonly<Record<string, string>> = {
-  NoImagesKept: 'None of the generated headshots looked enough like you, even after several tries. Our team has been alerted and will be in touch.',
-  ProviderFailedRepeatedly: 'Our image service failed several times while making your headshots. Our team has been alerted and will be in touch.',
-  ProviderRefused: 'Our image service refused to make your headshots. Our team has been alerted and will be in touch.',
+  NoImagesKept: 'None of the generated headshots looked enough like you, even after several tries. Your credits were refunded; our team has been alerted.',
+  ProviderFailedRepeatedly: 'Our image service failed several times while making your headshots. Your credits were refunded; our team has been alerted.',
+  ProviderRefused: 'Our image service refused to make your headshots. Your credits were refunded; our team has been alerted.',
 };
 
 export function failureFromError(error: { Error?: string; Cause?: string } | undefined): { status: OrderStatus; reason: string } {

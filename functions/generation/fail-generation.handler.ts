@@ -3,7 +3,8 @@ import { requireEnv } from '#lib/env';
 import { logger, metrics } from '#lib/powertools';
 import { taskHandler } from '#lib/task-handler';
 import { failureFromError, isTerminal, PRODUCTION_STATUSES } from '#shared/orders';
-import { type Orders, OrderStore } from '#functions/orders/order-store';
+import { type Orders, OrderStore, payingWallet } from '#functions/orders/order-store';
+import { type Ledger, LedgerStore } from '#functions/wallets/ledger-store';
 import { ProviderLimits } from './provider-limits';
 
 export interface FailGenerationInput {
@@ -13,15 +14,30 @@ export interface FailGenerationInput {
 
 /**
  * Production stopped: the order ends FAILED with a reason the customer reads,
- * and every provider slot it still held (batches cut short when the Map
- * failed) is given back at once rather than when its lease runs out.
+ * the credits it spent go back to the wallet that paid (a `refund` entry, once
+ * per order however often the step runs), and every provider slot it still
+ * held (batches cut short when the Map failed) is given back at once rather
+ * than when its lease runs out.
  */
-export const failGenerationHandler = ({ orders, limits }: { readonly orders: Pick<Orders, 'get' | 'transition'>; readonly limits: Pick<ProviderLimits, 'holders' | 'release'> }) =>
+export const failGenerationHandler = ({
+  orders,
+  limits,
+  ledger,
+}: {
+  readonly orders: Pick<Orders, 'get' | 'transition'>;
+  readonly limits: Pick<ProviderLimits, 'holders' | 'release'>;
+  readonly ledger: Pick<Ledger, 'refund'>;
+}) =>
   taskHandler<FailGenerationInput, { orderId: string; status: string }>(async ({ orderId, error }) => {
     const held = Object.keys(await limits.holders()).filter((holder) => holder.startsWith(`${orderId}/`));
     await Promise.all(held.map((holder) => limits.release(holder)));
     const current = await orders.get(orderId);
     if (!current) throw new Error(`Order ${orderId} does not exist`);
+    // Refunded before the order ends, so a retry after a lost answer still refunds (once: the key is the order's).
+    if (current.credits > 0) {
+      const { applied } = await ledger.refund(payingWallet(current), { amount: current.credits, reference: orderId, idempotencyKey: `production-refund/${orderId}` });
+      if (applied) logger.info('Credits refunded', { orderId, amount: current.credits });
+    }
     if (isTerminal(current.status)) return { orderId, status: current.status };
     const { reason } = failureFromError(error);
     await orders.transition(orderId, PRODUCTION_STATUSES, 'FAILED', { failureReason: reason, detail: reason });
@@ -30,4 +46,8 @@ export const failGenerationHandler = ({ orders, limits }: { readonly orders: Pic
     return { orderId, status: 'FAILED' };
   });
 
-export const handler = failGenerationHandler({ orders: new OrderStore(ddb(), requireEnv('Table')), limits: new ProviderLimits(ddb(), requireEnv('Table'), 'fal') });
+export const handler = failGenerationHandler({
+  orders: new OrderStore(ddb(), requireEnv('Table')),
+  limits: new ProviderLimits(ddb(), requireEnv('Table'), 'fal'),
+  ledger: new LedgerStore(ddb(), requireEnv('Table')),
+});

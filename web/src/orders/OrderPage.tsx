@@ -1,6 +1,8 @@
 import { isTerminal, type OrderView } from '../../../shared/orders';
+import { showsImages } from '../admin/generation/images';
 import { OrderPipeline, StylePlanDetails } from '../admin/OrderPipeline';
 import { useApp } from '../app/context';
+import { lazyComponent } from '../app/lazy';
 import { PhotoGrid } from '../photos/PhotoGrid';
 import { acceptedCount } from '../photos/rows';
 import type { RouteProps } from '../app/router';
@@ -15,7 +17,18 @@ import { StyleFacts, Swatch } from '../ui/Swatch';
 import { OrderTimeline } from './OrderTimeline';
 import { OrderWizard } from './OrderWizard';
 import { wasJustSubmitted } from './submitted';
-import { isEditable, useOrder } from './useOrder';
+import { isEditable, keepsMoving, useOrder } from './useOrder';
+
+/** The admin's view of the generated images: its code loads when an admin opens an order in production, never for customers. */
+const OrderImages = lazyComponent(() => import('../admin/generation/OrderImages').then((m) => m.OrderImages), {
+  loading: (
+    <Card class="card-images" label="Generated images">
+      <h2>Generated images</h2>
+      <Loading text="Loading the images…" />
+    </Card>
+  ),
+  failed: 'The generated images could not be shown',
+});
 
 /** One order: the wizard while the customer can still add photos and submit it; otherwise where it is, what it means, its styles and photos, followed live until it ends. */
 export function OrderPage({ params }: RouteProps) {
@@ -55,7 +68,6 @@ export function OrderPage({ params }: RouteProps) {
 
 function OrderDetails({ order }: { order: OrderView }) {
   const { isAdmin, me } = useApp();
-  const terminal = isTerminal(order.status);
   // Admins open other people's orders from the queue; send them back there.
   const fromQueue = isAdmin && order.customerId !== me.sub;
   const waiting = order.status === 'VALIDATING' || order.status === 'SUBMITTED' || order.status === 'PENDING_EDITOR_CONFIRMATION';
@@ -75,7 +87,7 @@ function OrderDetails({ order }: { order: OrderView }) {
         <div class="page-title">
           <PageHeading>Order {shortId(order.orderId)}</PageHeading>
           <Badge status={order.status} testid="order-status" />
-          {!terminal && (
+          {keepsMoving(order) && (
             <span class="live" data-testid="order-live" title="This page updates by itself">
               <span class="live-dot" aria-hidden="true" />
               Live
@@ -116,6 +128,7 @@ function OrderDetails({ order }: { order: OrderView }) {
           </div>
         )}
       </div>
+      {isAdmin && showsImages(order) && <OrderImages order={order} />}
       {photos.length > 0 && (
         <Card class="card-photos" label="Photos" testid="order-photos">
           <div class="card-header">

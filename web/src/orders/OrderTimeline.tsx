@@ -39,7 +39,7 @@ const STATE_TEXT: Readonly<Record<StepState, string>> = {
 export function OrderTimeline({ order }: { order: Pick<OrderView, 'status' | 'timeline' | 'imagesDone' | 'imagesPlanned'> }) {
   const steps = timelineSteps(order);
   return (
-    <ol class={`timeline${order.status === 'CONFIRMED' ? ' timeline-complete' : ''}`} data-testid="timeline" aria-label="Order progress" data-status={order.status}>
+    <ol class="timeline" data-testid="timeline" aria-label="Order progress" data-status={order.status}>
       {steps.map((step, i) => {
         const detail =
           step.state === 'ended'

@@ -10,7 +10,8 @@ import { prepareGenerationHandler } from '#functions/generation/prepare-generati
 import { ProviderError, type GenerationInput, type ImageProvider, type TrainingInput } from '#functions/generation/provider';
 import { submitRequestHandler } from '#functions/generation/submit-request.handler';
 import type { PhotoRecord } from '#functions/photos/photo-store';
-import { invokeTask } from '../../helpers/events';
+import { CUSTOMER_SUB, invokeTask } from '../../helpers/events';
+import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
 import { FakeOrderStore } from '../../helpers/fake-order-store';
 import { FakeRequestStore } from '../../helpers/fake-request-store';
 import { ORDER_ID, orderRecord, PLANS } from '../../helpers/orders';
@@ -195,13 +196,19 @@ describe('the generation pipeline steps', () => {
     });
 
     it('ends the order FAILED with the reason the customer reads and frees the slots it still held, and no one else’s', async () => {
-      const store = new FakeOrderStore().seed(orderRecord({ status: 'GENERATING' }));
+      const store = new FakeOrderStore().seed(orderRecord({ status: 'GENERATING', credits: 28 }));
+      const ledger = new FakeLedgerStore().seed(CUSTOMER_SUB, { kind: 'person', id: CUSTOMER_SUB }, 12);
       const held: Record<string, number> = { [`${ORDER_ID}/a#front/0`]: 1, [`${ORDER_ID}/a#seated/1`]: 1, 'other-order/train': 1 };
       const handler = failGenerationHandler({
         orders: store,
         limits: { holders: async () => ({ ...held }), release: async (holder) => void delete held[holder] },
+        ledger,
       });
       await invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'ProviderFailedRepeatedly', Cause: 'The batch failed 5 times' } });
+      // Retried after a lost answer: nothing more happens.
+      await invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'ProviderFailedRepeatedly', Cause: 'The batch failed 5 times' } });
+      expect(await ledger.get(CUSTOMER_SUB)).toMatchObject({ balance: 40 });
+      expect((await ledger.entries(CUSTOMER_SUB, { limit: 10 })).entries.filter((e) => e.type === 'refund')).toEqual([expect.objectContaining({ amount: 28, reference: ORDER_ID })]);
       expect(await store.get(ORDER_ID)).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining('image service failed several times') });
       expect(Object.keys(held)).toEqual(['other-order/train']);
     });

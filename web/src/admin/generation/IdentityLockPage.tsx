@@ -131,10 +131,12 @@ function LockTable({ stats }: { stats: LockStats }) {
             {group.rows.map((row) => (
               <tr key={row.styleId} data-testid={`lock-row-${row.engine}-${row.styleId}`} data-rate={row.rejectionRate} data-judged={row.judged} data-rejected={row.rejected}>
                 <th scope="row" class="lock-style">
-                  <Swatch styleId={row.styleId} size="small" />
-                  <span>
-                    {humanise(row.styleId)}
-                    <code class="muted">{row.styleId}</code>
+                  <span class="lock-style-name">
+                    <Swatch styleId={row.styleId} size="small" />
+                    <span>
+                      {humanise(row.styleId)}
+                      <code>{row.styleId}</code>
+                    </span>
                   </span>
                 </th>
                 <td class="num" data-label="Judged">
