@@ -133,8 +133,10 @@ export const collectBatchHandler = ({
       const earlier = batch.history?.[String(slot)] ?? [];
       const image = output.images[index];
       const bytes = image ? await download(image.url) : undefined;
+      const judging = Date.now();
       const likeness = bytes ? await lock.similarity(references, bytes) : { similarity: 0, faceFound: false };
-      const attempts = [...earlier, { attempt: batch.attempt, requestId: request.requestId, seed, index, similarity: likeness.similarity, faceFound: likeness.faceFound }];
+      const likenessMs = Date.now() - judging;
+      const attempts = [...earlier, { attempt: batch.attempt, requestId: request.requestId, seed, index, similarity: likeness.similarity, faceFound: likeness.faceFound, likenessMs }];
       metrics.addMetric(likeness.similarity >= threshold ? 'ImagesPassedLock' : 'ImagesFailedLock', 'Count', 1);
       const keep = likeness.similarity >= threshold;
       if (!keep && batch.attempt < MAX_REGENERATIONS) {

@@ -14,6 +14,8 @@ export interface ImageAttempt {
   /** Likeness to the customer's selfies, 0..1 (0 when no face was found). */
   readonly similarity: number;
   readonly faceFound: boolean;
+  /** How long the likeness check took, ms. */
+  readonly likenessMs?: number;
 }
 
 export interface StoredVariant {

@@ -31,7 +31,7 @@ export const listOrderImagesHandler = ({
       status: order.status,
       imagesPlanned: order.imagesPlanned ?? 0,
       images: await Promise.all(
-        stored.map(async ({ variants, storageVersion, attempts, orderId: _order, recordedAt: _recorded, processingMs: _ms, ...image }) => {
+        stored.map(async ({ variants, storageVersion, attempts, orderId: _order, ...image }) => {
           const preview = variants.find((v) => v.name === 'preview') ?? variants[0];
           return {
             ...image,

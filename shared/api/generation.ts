@@ -33,6 +33,7 @@ const attemptSchema = z.object({
   index: z.number(),
   similarity: z.number(),
   faceFound: z.boolean(),
+  likenessMs: z.optional(z.number()),
 });
 
 export const generatedImageViewSchema = z.object({
@@ -55,6 +56,9 @@ export const generatedImageViewSchema = z.object({
   listPriceUsd: z.number(),
   submittedAt: z.string(),
   generatedAt: z.string(),
+  /** When the image was recorded (after its processing), and how long the processing took, ms. */
+  recordedAt: z.string(),
+  processingMs: z.number(),
   /** A short-lived signed link to the preview (WebP, long side 1024). */
   previewUrl: z.string(),
   variants: z.array(z.object({ name: z.string(), format: z.string(), width: z.number(), height: z.number(), size: z.number(), sha256: z.string() })),

@@ -7,6 +7,37 @@ import { AppFunction } from '../../infra/lib/constructs/app-function';
 
 jest.setTimeout(120_000);
 
+/** A catalogue function bundled as for Lambda (linux-arm64): its asset directory and bundle file. */
+function bundledAsset(functionId: string): { assetDir: string; bundle: string } {
+  const app = new App();
+  const stack = new Stack(app, 'Bundle');
+  // Its grants are bound by its domain; bundling needs only the spec.
+  new AppFunction(stack, functionId, { spec: { ...functionById(functionId), grants: {} } });
+  const assembly = app.synth();
+  const code = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  const [fn] = Object.values(code) as { Properties: { Code: { S3Key: string }; Architectures: string[] } }[];
+  expect(fn!.Properties.Architectures).toEqual(['arm64']);
+  const hash = fn!.Properties.Code.S3Key.replace(/\.zip$/, '');
+  const assetDir = join(assembly.directory, `asset.${hash}`);
+  return { assetDir, bundle: join(assetDir, 'index.js') };
+}
+
+/** sharp's linux-arm64 binary and libvips, and no binary of the build machine's own platform. */
+function expectSharpForLambda(assetDir: string): void {
+  expect(existsSync(join(assetDir, 'node_modules', 'sharp', 'package.json'))).toBe(true);
+  const binaries = readdirSync(join(assetDir, 'node_modules', '@img', 'sharp-linux-arm64', 'lib'));
+  expect(binaries.some((file) => /^sharp-linux-arm64.*\.node$/.test(file))).toBe(true);
+  expect(readdirSync(join(assetDir, 'node_modules', '@img', 'sharp-libvips-linux-arm64', 'lib')).some((file) => file.startsWith('libvips-cpp.so'))).toBe(true);
+  expect(existsSync(join(assetDir, 'node_modules', '@img', 'sharp-linux-x64'))).toBe(false);
+}
+
+/** Neither TensorFlow.js nor face-api (the local adapters only), and a bundle far smaller than TensorFlow.js alone. */
+function expectNoLocalFaceModels(assetDir: string, bundle: string): void {
+  expect(existsSync(join(assetDir, 'node_modules', '@tensorflow'))).toBe(false);
+  expect(existsSync(join(assetDir, 'node_modules', '@vladmandic'))).toBe(false);
+  expect(statSync(bundle).size).toBeLessThan(3 * 1024 * 1024);
+}
+
 /**
  * The photo validation function bundled as for Lambda (linux-arm64): its
  * native and WASM parts ship beside the bundle, and what only the local cloud
@@ -17,26 +48,11 @@ describe('ValidatePhoto asset', () => {
   let bundle: string;
 
   beforeAll(() => {
-    const app = new App();
-    const stack = new Stack(app, 'Bundle');
-    // Its grants are bound by the photos domain; bundling needs only the spec.
-    new AppFunction(stack, 'ValidatePhoto', { spec: { ...functionById('ValidatePhoto'), grants: {} } });
-    const assembly = app.synth();
-    const code = Template.fromStack(stack).findResources('AWS::Lambda::Function');
-    const [fn] = Object.values(code) as { Properties: { Code: { S3Key: string }; Architectures: string[] } }[];
-    expect(fn.Properties.Architectures).toEqual(['arm64']);
-    const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
-    assetDir = join(assembly.directory, `asset.${hash}`);
-    bundle = join(assetDir, 'index.js');
+    ({ assetDir, bundle } = bundledAsset('ValidatePhoto'));
   });
 
   it('contains sharp with its linux-arm64 binary and libvips', () => {
-    expect(existsSync(join(assetDir, 'node_modules', 'sharp', 'package.json'))).toBe(true);
-    const binaries = readdirSync(join(assetDir, 'node_modules', '@img', 'sharp-linux-arm64', 'lib'));
-    expect(binaries.some((file) => /^sharp-linux-arm64.*\.node$/.test(file))).toBe(true);
-    expect(readdirSync(join(assetDir, 'node_modules', '@img', 'sharp-libvips-linux-arm64', 'lib')).some((file) => file.startsWith('libvips-cpp.so'))).toBe(true);
-    // No binary of the build machine's own platform.
-    expect(existsSync(join(assetDir, 'node_modules', '@img', 'sharp-linux-x64'))).toBe(false);
+    expectSharpForLambda(assetDir);
   });
 
   it('contains the HEIC decoder with its WASM build', () => {
@@ -45,9 +61,24 @@ describe('ValidatePhoto asset', () => {
   });
 
   it('bundles its own code but neither TensorFlow.js nor face-api (the local adapter only)', () => {
-    expect(existsSync(join(assetDir, 'node_modules', '@tensorflow'))).toBe(false);
-    expect(existsSync(join(assetDir, 'node_modules', '@vladmandic'))).toBe(false);
-    // TensorFlow.js alone is several MB; the handler with the AWS SDK is far less.
-    expect(statSync(bundle).size).toBeLessThan(3 * 1024 * 1024);
+    expectNoLocalFaceModels(assetDir, bundle);
+  });
+});
+
+/** The generation step that processes images (sharp) and checks likeness (Rekognition on AWS, face-api locally). */
+describe('CollectBatch asset', () => {
+  let assetDir: string;
+  let bundle: string;
+
+  beforeAll(() => {
+    ({ assetDir, bundle } = bundledAsset('CollectBatch'));
+  });
+
+  it('contains sharp with its linux-arm64 binary and libvips', () => {
+    expectSharpForLambda(assetDir);
+  });
+
+  it('bundles neither TensorFlow.js nor face-api: the identity lock compares faces with Rekognition on AWS', () => {
+    expectNoLocalFaceModels(assetDir, bundle);
   });
 });

@@ -12,7 +12,7 @@ import { ACCOUNT, functionEnvironments, PREFIX, REGION, registerStateMachines } 
 import { LocalFunctions } from '../../infra/local/functions';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions';
 
-jest.setTimeout(180_000);
+jest.setTimeout(360_000);
 
 const ROOT = resolve(__dirname, '..', '..');
 type Resource = { Type: string; Properties: Record<string, unknown> };

@@ -83,7 +83,7 @@ export class Domain extends Construct {
         logRetention: props.logRetention,
         logRemovalPolicy: props.logRemovalPolicy,
       });
-      index.add(machine.id, 'stateMachine', workflow.stateMachine);
+      index.add(machine.id, 'stateMachine', workflow.reference);
       workflows.set(machine.id, workflow);
     }
     this.workflows = workflows;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -46,6 +46,13 @@ export interface WorkflowProps {
 export class Workflow extends Construct {
   readonly spec: StateMachineSpec;
   readonly stateMachine: sfn.StateMachine;
+  /**
+   * The state machine as grants name it: its ARN built from its name, not a
+   * reference to the resource. A function the state machine invokes may then
+   * be granted the machine itself (a task token's SendTaskSuccess) without a
+   * dependency cycle (function → policy → state machine → function).
+   */
+  readonly reference: sfn.IStateMachine;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
@@ -72,7 +79,10 @@ export class Workflow extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
+    // A fixed name (stack and catalogue ID) makes the ARN known before the machine exists.
+    const stateMachineName = `${Stack.of(this).stackName}-${spec.id}`.slice(0, 80);
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(JSON.stringify({ ...definition, TimeoutSeconds: spec.timeoutSeconds }, null, 2)),
       definitionSubstitutions: Object.fromEntries(functions.map(([placeholder, fn]) => [placeholder, fn.functionArn])),
@@ -81,6 +91,8 @@ export class Workflow extends Construct {
       // which would let anyone who reads the logs decide an order.
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+
+    this.reference = sfn.StateMachine.fromStateMachineName(this, 'Reference', stateMachineName);
 
     // The ASL calls the unqualified ARNs, so no `:*` version wildcard is granted.
     this.stateMachine.addToRolePolicy(
