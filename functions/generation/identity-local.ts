@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { UNTRUSTED_INPUT } from '#functions/photos/normalise';
+import { UNTRUSTED_INPUT } from '#functions/photos/untrusted-input';
 import type { DetectedFace, FaceAnalyzer } from '#functions/photos/faces/port';
 import { LocalFaceAnalyzer, similarity as descriptorSimilarity } from '#functions/photos/faces/local-analyzer';
 import type { Likeness, LikenessJudge } from '#functions/generation/identity';

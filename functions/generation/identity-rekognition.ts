@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { CompareFacesCommand, type CompareFacesResponse, type RekognitionClient } from '@aws-sdk/client-rekognition';
-import { UNTRUSTED_INPUT } from '#functions/photos/normalise';
+import { UNTRUSTED_INPUT } from '#functions/photos/untrusted-input';
 import type { Likeness, LikenessJudge } from '#functions/generation/identity';
 
 /*

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { UNTRUSTED_INPUT } from '#functions/photos/normalise';
+import { UNTRUSTED_INPUT } from '#functions/photos/untrusted-input';
 import type { PhotoHash } from './hash-distance';
 
 export { hammingDistance, isNearDuplicate, NEAR_DUPLICATE_MAX_DISTANCE, type PhotoHash } from './hash-distance';

@@ -1,5 +1,8 @@
-import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import heicDecode from 'heic-decode';
+import { MAX_INPUT_PIXELS, UNTRUSTED_INPUT } from '#functions/photos/untrusted-input';
+
+export { MAX_INPUT_PIXELS, UNTRUSTED_INPUT };
 import { detectFormat, refusal, type DeclaredType, type PhotoFormat, type PhotoRefusal } from '#functions/photos/format';
 
 /*
@@ -9,13 +12,6 @@ import { detectFormat, refusal, type DeclaredType, type PhotoFormat, type PhotoR
  * to), refused when too small, and capped at 2048 px on its long side.
  */
 
-/**
- * The most pixels decoded from an upload: 64 MP. A 50 MP phone photo (8160×6120,
- * 8192×6144) fits; a decompression bomb declaring more is refused from its header,
- * before sharp or libheif allocates its pixels (sharp's `limitInputPixels` enforces
- * the same cap again on every decode).
- */
-export const MAX_INPUT_PIXELS = 64_000_000;
 /** The shorter side of a photo, upright, below which it cannot train a face model. */
 export const MIN_SHORT_SIDE = 512;
 /** The long side of the normalised JPEG. */
@@ -35,8 +31,6 @@ export interface NormalisedPhoto {
 
 export type NormaliseResult = { readonly ok: true; readonly photo: NormalisedPhoto } | PhotoRefusal;
 
-/** Options for untrusted input, on every sharp call of this domain. */
-export const UNTRUSTED_INPUT = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning', animated: false } as const satisfies SharpOptions;
 
 const tooLarge = (width: number, height: number): PhotoRefusal =>
   refusal(

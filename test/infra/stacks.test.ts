@@ -260,17 +260,18 @@ describe('studio stacks', () => {
       expect(SCHEDULES).toContainEqual({ functionId: 'SweepReservations', everyMinutes: 60 });
     });
 
-    it('grants rekognition:DetectFaces to ValidatePhoto alone', () => {
+    it('grants rekognition:DetectFaces to ValidatePhoto and rekognition:CompareFaces to CollectBatch, and Rekognition to no one else', () => {
       const policies = ofType(serviceResources, 'AWS::IAM::Policy').filter(([, p]) =>
         JSON.stringify(p.Properties.PolicyDocument).includes('rekognition:'),
       );
-      expect(policies).toHaveLength(1);
-      expect(JSON.stringify(policies[0]![1].Properties.Roles)).toContain('ValidatePhoto');
-      const statements = policies[0]![1].Properties.PolicyDocument.Statement as { Action: unknown }[];
-      // CDK merges it with X-Ray's statement, the other action on "*".
-      const actions = statements.filter((st) => JSON.stringify(st.Action).includes('rekognition:')).flatMap((st) => [st.Action].flat() as string[]);
-      expect(actions.filter((action) => action.startsWith('rekognition:'))).toEqual(['rekognition:DetectFaces']);
-      expect(functionResource('ValidatePhoto').Properties.Environment.Variables.FACE_ANALYZER).toBe('rekognition');
+      const rekognitionActions = (policy: (typeof policies)[number]) =>
+        // CDK merges it with X-Ray's statement, the other action on "*".
+        (policy[1].Properties.PolicyDocument.Statement as { Action: unknown }[])
+          .flatMap((st) => [st.Action].flat() as string[])
+          .filter((action) => action.startsWith('rekognition:'));
+      const byRole = Object.fromEntries(policies.map((policy) => [JSON.stringify(policy[1].Properties.Roles).match(/Domain(\w+?)Role/)![1], rekognitionActions(policy)]));
+      expect(byRole).toEqual({ ValidatePhoto: ['rekognition:DetectFaces'], CollectBatch: ['rekognition:CompareFaces'] });
+      for (const id of ['ValidatePhoto', 'CollectBatch']) expect(functionResource(id).Properties.Environment.Variables.FACE_ANALYZER).toBe('rekognition');
     });
 
     it('deploys exactly one function per catalogue entry', () => {
@@ -314,6 +315,7 @@ describe('studio stacks', () => {
           'POWERTOOLS_LOG_LEVEL',
           'POWERTOOLS_METRICS_NAMESPACE',
           'POWERTOOLS_SERVICE_NAME',
+          'STAGE_NAME',
           ...Object.keys(spec.grants).map((resourceId) => (RESOURCES as Record<string, { env: string }>)[resourceId].env),
         ].sort(),
       );

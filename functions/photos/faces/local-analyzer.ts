@@ -4,7 +4,7 @@ import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // The one tfjs-core of this install, the same instance face-api's WASM build runs on (through `@tensorflow/tfjs`).
 import * as tf from '@tensorflow/tfjs-core';
-import { UNTRUSTED_INPUT } from '#functions/photos/normalise';
+import { UNTRUSTED_INPUT } from '#functions/photos/untrusted-input';
 import type { DetectedFace, FaceAnalyzer, FaceBox, FacePose } from '#functions/photos/faces/port';
 
 /*
