@@ -10,12 +10,15 @@ import { makeTestPhotos } from './test-photos';
 const SCREENSHOTS = resolve(__dirname, '..', '..', '.local', 'screenshots');
 /** A seeded studio of the local cloud. */
 const STUDIO = 'north-light-studio';
+/** An element within `scope` showing a production status: after confirmation an order moves on from CONFIRMED within seconds. */
+const inProduction = (scope: string) => ['TRAINING', 'GENERATING', 'PENDING_REVIEW'].map((status) => `${scope}[data-status=${status}]`).join(', ');
+const IN_PRODUCTION = inProduction('[data-testid=order-status]');
 
 /**
  * The web app in real headless Chromium against the local cloud: a customer
  * orders from a studio (with six selfies), an admin confirms in another browser context, the customer's page
- * follows the order to CONFIRMED without a reload. The tests in this file run
- * in order and share the orders.
+ * follows the order into production (TRAINING, GENERATING) without a reload. The tests in this file run
+ * in order and share the orders; `production.test.ts` follows an order all the way to review.
  */
 describe('web app on the local cloud', () => {
   let cloud: RunningCloud;
@@ -141,19 +144,25 @@ describe('web app on the local cloud', () => {
     await adminPage.getByTestId(`queue-row-${orderId}`).waitFor({ state: 'detached' });
   }, 60_000);
 
-  it('shows the customer the confirmed order without a reload, and the admin the finished pipeline', async () => {
-    await customerPage.locator('[data-testid=order-status][data-status=CONFIRMED]').waitFor({ timeout: PIPELINE_MS });
+  it('shows the customer the confirmed order going into production without a reload, and the admin the finished order pipeline', async () => {
+    await customerPage.locator(IN_PRODUCTION).waitFor({ timeout: PIPELINE_MS });
 
+    const status = (await customerPage.getByTestId('order-status').getAttribute('data-status'))!;
+    expect(await stepState(customerPage, 'PENDING_EDITOR_CONFIRMATION')).toBe('done');
     expect(await stepState(customerPage, 'CONFIRMED')).toBe('done');
-    await customerPage.getByTestId('order-live').waitFor({ state: 'detached' });
+    expect(await stepState(customerPage, status)).toBe('current');
+    // Two styles take minutes to make: the page keeps following the order while production runs.
+    if (status !== 'PENDING_REVIEW') expect(await customerPage.getByTestId('order-live').count()).toBe(1);
     expect(await customerPage.getByTestId('order-submitted-notice').count()).toBe(0);
     expect(await customerPage.getByTestId('order-execution').count()).toBe(0);
+    expect(await customerPage.getByTestId('order-images').count()).toBe(0);
     await customerPage.evaluate(() => window.scrollTo(0, 0));
-    await customerPage.screenshot({ path: join(SCREENSHOTS, 'order-confirmed.png'), fullPage: true });
+    await customerPage.screenshot({ path: join(SCREENSHOTS, 'order-production.png'), fullPage: true });
 
+    // The order pipeline ends once it has started production, which runs in its own execution.
     await adminPage.goto(`${cloud.endpoints.web}/#/orders/${orderId}`);
     await adminPage.locator('[data-testid=order-execution-status][data-status=SUCCEEDED]').waitFor({ timeout: PIPELINE_MS });
-    expect(await adminPage.getByTestId('order-live').count()).toBe(0);
+    await adminPage.locator(IN_PRODUCTION).waitFor();
   }, 60_000);
 
   it('shows a rejected order as rejected, with the editor’s reason once', async () => {
@@ -239,7 +248,7 @@ describe('web app on the local cloud', () => {
     await customerPage.goto(`${cloud.endpoints.web}/#/studios`);
     await customerPage.getByTestId('marketplace').waitFor();
     await customerPage.getByTestId('nav-home').click();
-    await customerPage.locator(`[data-testid=order-row-${orderId}] [data-status=CONFIRMED]`).waitFor();
+    await customerPage.locator(inProduction(`[data-testid=order-row-${orderId}] `)).waitFor();
     expect(await customerPage.evaluate(() => document.activeElement?.tagName)).toBe('H1');
 
     await customerPage.getByTestId('signout').click();

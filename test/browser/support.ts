@@ -132,12 +132,18 @@ export interface BrowserCloud {
   newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
 }
 
+/** How `useBrowserCloud` starts its local cloud. */
+export interface BrowserCloudOptions {
+  /** Variables for the local cloud, e.g. the fal stand-in's `LOCAL_FAL_LATENCY_MS`. @default - none besides the test defaults */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /**
  * Registers the hooks every browser test file needs: before all, a local cloud
  * and Chromium (then `setup`); after each, no page error; after all, both
  * stopped. Answers the handle the hooks fill in.
  */
-export function useBrowserCloud(setup?: (handle: BrowserCloud) => Promise<void>): BrowserCloud {
+export function useBrowserCloud(setup?: (handle: BrowserCloud) => Promise<void>, options: BrowserCloudOptions = {}): BrowserCloud {
   const handle = {
     pageErrors: [] as string[],
     async newPage(viewport = { width: 1280, height: 900 }) {
@@ -146,7 +152,7 @@ export function useBrowserCloud(setup?: (handle: BrowserCloud) => Promise<void>)
     },
   } as BrowserCloud;
   beforeAll(async () => {
-    handle.cloud = await startLocalCloud();
+    handle.cloud = await startLocalCloud({ env: options.env });
     handle.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     mkdirSync(SCREENSHOTS, { recursive: true });
     await setup?.(handle);

@@ -16,7 +16,8 @@ const STUDIO = 'north-light-studio';
  * S3 (six good ones, one with two faces, one HEIC, one too small for the
  * browser), sees each verdict, submits, and follows the order to the
  * confirmation gate; an admin sees the photos with their face boxes and
- * confirms. The tests in this file run in order and share the order.
+ * confirms, and the order goes into production. The tests in this file run in
+ * order and share the order.
  */
 describe('order wizard on the local cloud', () => {
   let cloud: RunningCloud;
@@ -206,6 +207,8 @@ describe('order wizard on the local cloud', () => {
     await expectText(admin, 'notice', /confirmed/);
     await adminContext.close();
 
-    await page.locator('[data-testid=order-status][data-status=CONFIRMED]').waitFor({ timeout: PIPELINE_MS });
+    // Confirmed, the order goes straight into production: the customer's page follows it there.
+    await page.locator(['TRAINING', 'GENERATING', 'PENDING_REVIEW'].map((status) => `[data-testid=order-status][data-status=${status}]`).join(', ')).waitFor({ timeout: PIPELINE_MS });
+    expect(await page.getByTestId('timeline-step-CONFIRMED').getAttribute('data-state')).toBe('done');
   }, 90_000);
 });

@@ -115,7 +115,7 @@ describe('parity between the synthesized template and the local runtime', () => 
   });
 
   it('gives every function the same resource variables on AWS and locally', () => {
-    const platform = new Set(['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
+    const platform = new Set(['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'STAGE_NAME']);
     for (const [, r] of ofType('AWS::Lambda::Function')) {
       const id = functionTag(r);
       if (!id) continue;

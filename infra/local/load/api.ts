@@ -51,8 +51,10 @@ export class Pacer {
 
 /**
  * One person's calls to the API: paced per route, retried on 429 (after
- * `Retry-After` when given) and on a dropped connection, signed in again once
- * on 401 (tokens live an hour; a long run outlives them).
+ * `Retry-After` when given), on a dropped connection and a few times on 5xx
+ * (a sandbox timing out on a busy machine; callers make their steps safe to
+ * repeat), signed in again once on 401 (tokens live an hour; a long run
+ * outlives them).
  */
 export class ApiClient {
   private token: Promise<string>;
@@ -75,6 +77,7 @@ export class ApiClient {
     });
     if (query) path += `?${new URLSearchParams(query).toString()}`;
     let signedInAgain = false;
+    let retries5xx = 0;
     for (let attempt = 0; ; attempt++) {
       await this.pacer.take(route);
       let res: Response;
@@ -86,7 +89,7 @@ export class ApiClient {
           signal: AbortSignal.timeout(60_000),
         });
       } catch (error) {
-        if (attempt >= 5) throw new Error(`${method} ${path}: ${(error as Error).message}`);
+        if (attempt >= 5) throw new Error(`${method} ${path}: ${(error as Error).message}`, { cause: error });
         await sleep(500 * 2 ** attempt);
         continue;
       }
@@ -96,12 +99,18 @@ export class ApiClient {
         await sleep(Number.isFinite(after) && after > 0 ? after * 1000 : Math.min(5_000, 200 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random()));
         continue;
       }
+      // A sandbox that timed out under load (500) or a front that could not reach it: try again a few times.
+      if (res.status >= 500 && retries5xx < 4) {
+        retries5xx++;
+        await sleep(1_000 * 2 ** (retries5xx - 1));
+        continue;
+      }
       if (res.status === 401 && !signedInAgain) {
         signedInAgain = true;
         this.token = this.signIn();
         continue;
       }
-      let parsed: Record<string, unknown> = {};
+      let parsed: Record<string, unknown>;
       try {
         parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       } catch {

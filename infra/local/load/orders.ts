@@ -1,6 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { join } from 'node:path';
-import type { OrderStatus, OrderView } from '../../../shared/orders';
+import { type OrderStatus, type OrderView, PRODUCTION_STATUSES } from '../../../shared/orders';
 import { createConfirmedUser } from '../../cognito-users';
 import { type SampleFace, sampleFaces } from '../../sample-faces';
 import type { DemoUser, LocalEndpoints } from '../endpoints';
@@ -51,6 +51,7 @@ export class Tracker {
 
   constructor(
     private readonly orders: readonly LoadOrder[],
+    private readonly signal: AbortSignal,
     /** Polls a second across all orders. */
     private readonly rate = 8,
     /** No order is polled more often than this, ms. */
@@ -90,6 +91,7 @@ export class Tracker {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (order.view && check(order.view)) return order.view;
+      if (this.signal.aborted) throw new Error('stopped by Ctrl-C');
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last status ${order.view?.status ?? 'unknown'})`);
       await sleep(200);
     }
@@ -159,28 +161,54 @@ export async function makePeople(setup: Setup, count: number, stamp: string): Pr
 export async function orderToGate(setup: Setup, admin: ApiClient, tracker: Tracker, order: LoadOrder, faces: readonly SampleFace[]): Promise<void> {
   const { api } = order;
   const draft = await api.must({ route: 'POST /v1/orders', body: { studioId: setup.studioId, styleIds: setup.styleIds } }, 201);
-  order.orderId = draft.orderId as string;
+  const orderId = draft.orderId as string;
+  order.orderId = orderId;
   const credits = Number(draft.credits ?? 0) || 100;
   const walletId = typeof draft.walletId === 'string' ? draft.walletId : order.walletId;
   await admin.must({ route: 'POST /v1/admin/wallets/{walletId}/adjustments', params: { walletId }, body: { amount: credits, reason: `Load run: credits for order ${order.index + 1}` } }, 201);
 
+  const uploaded = new Set<string>();
   for (let i = 0; i < SELFIES; i++) {
     const face = faces[(order.index + i) % faces.length]!;
     const started = await api.must(
-      { route: 'POST /v1/orders/{orderId}/photos', params: { orderId: order.orderId }, body: { fileName: `${face.name}.jpg`, contentType: 'image/jpeg', size: face.jpeg.length } },
+      { route: 'POST /v1/orders/{orderId}/photos', params: { orderId }, body: { fileName: `${face.name}.jpg`, contentType: 'image/jpeg', size: face.jpeg.length } },
       201,
     );
-    const { upload } = started as { upload: { url: string; fields: Record<string, string> } };
+    const { photoId, upload } = started as { photoId: string; upload: { url: string; fields: Record<string, string> } };
     const form = new FormData();
     for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
     form.append('file', new Blob([new Uint8Array(face.jpeg)], { type: 'image/jpeg' }), `${face.name}.jpg`);
     const posted = await fetch(upload.url, { method: 'POST', body: form });
     if (posted.status >= 300) throw new Error(`the upload of ${face.name} answered ${posted.status} ${await posted.text()}`);
+    uploaded.add(photoId);
   }
-  await tracker.until(order, (v) => (v.photos ?? []).length >= SELFIES && (v.photos ?? []).every((p) => p.status !== 'UPLOADING' && p.status !== 'VALIDATING'), 15 * 60_000, 'the selfies to be checked');
-  await api.must({ route: 'POST /v1/orders/{orderId}/submit', params: { orderId: order.orderId } }, 202);
+  // A photo record whose creation answered 500 (a sandbox timed out after writing it) never gets its file: drop it.
+  const listed = await api.must({ route: 'GET /v1/orders/{orderId}', params: { orderId } }, 200);
+  for (const photo of (listed.photos as { photoId: string }[] | undefined) ?? []) {
+    if (!uploaded.has(photo.photoId)) await api.call({ route: 'DELETE /v1/orders/{orderId}/photos/{photoId}', params: { orderId, photoId: photo.photoId } });
+  }
+  await tracker.until(
+    order,
+    (v) => (v.photos ?? []).filter((p) => uploaded.has(p.photoId)).length >= SELFIES && (v.photos ?? []).every((p) => p.status !== 'UPLOADING' && p.status !== 'VALIDATING'),
+    15 * 60_000,
+    'the selfies to be checked',
+  );
+  const submitted = await api.call({ route: 'POST /v1/orders/{orderId}/submit', params: { orderId } });
+  // A retried submit after a 500 that went through answers 409: the order has moved on, which is all we want.
+  if (submitted.status !== 202 && submitted.status !== 409) throw new Error(`submitOrder answered ${submitted.status} ${JSON.stringify(submitted.body)}`);
   const view = await tracker.until(order, (v) => v.status !== 'DRAFT' && v.status !== 'VALIDATING' && v.status !== 'SUBMITTED', 15 * 60_000, 'the gate');
   if (view.status !== 'PENDING_EDITOR_CONFIRMATION') throw new Error(`stopped at ${view.status}${view.missing ? `: ${view.missing}` : ''}`);
+}
+
+/** The admin confirms an order at the gate; a confirmation repeated after a 500 that went through finds it in production. */
+export async function confirm(admin: ApiClient, order: LoadOrder): Promise<void> {
+  const params = { orderId: order.orderId! };
+  const answer = await admin.call({ route: 'POST /v1/admin/orders/{orderId}/decision', params, body: { decision: 'confirm' } });
+  if (answer.status === 202) return;
+  const now = await order.api.call({ route: 'GET /v1/orders/{orderId}', params });
+  const status = (now.body as { status?: OrderStatus }).status;
+  if (status && (PRODUCTION_STATUSES as readonly string[]).includes(status)) return;
+  throw new Error(`the decision answered ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
 /** The sample faces the tests use as selfies (made by the first `npm start`, then cached). */

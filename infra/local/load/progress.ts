@@ -18,6 +18,9 @@ export interface OrderProgress {
   readonly imagesDone?: number;
   /** It stopped before production (setup failed). */
   readonly stuck?: boolean;
+  /** Selfies uploaded, and those with a verdict. */
+  readonly selfies?: number;
+  readonly selfiesChecked?: number;
 }
 
 export function formatDuration(ms: number): string {
@@ -26,15 +29,17 @@ export function formatDuration(ms: number): string {
 }
 
 /** One line: orders at each status, images done of planned. */
-export function progressLine(elapsedMs: number, phase: string, orders: readonly OrderProgress[]): string {
+export function progressLine(elapsedMs: number, phase: string, orders: readonly OrderProgress[], extra = ''): string {
   const counts = GROUPS.map(({ label, statuses }) => {
     const n = orders.filter((o) => !o.stuck && statuses.includes(o.status ?? 'NEW')).length;
     return `${label} ${n}`;
   });
   const stuck = orders.filter((o) => o.stuck).length;
-  const planned = orders.reduce((sum, o) => sum + (o.imagesPlanned ?? 0), 0);
-  const done = orders.reduce((sum, o) => sum + (o.imagesDone ?? 0), 0);
-  return `  ${formatDuration(elapsedMs).padStart(10)}  ${phase.padEnd(10)}  ${counts.join(' · ')}${stuck ? ` · stopped ${stuck}` : ''}  |  images ${done}/${planned}`;
+  const sum = (pick: (o: OrderProgress) => number | undefined) => orders.reduce((total, o) => total + (pick(o) ?? 0), 0);
+  const selfies = sum((o) => o.selfies);
+  const checked = sum((o) => o.selfiesChecked);
+  const work = selfies > checked || sum((o) => o.imagesPlanned) === 0 ? `selfies ${checked}/${selfies} checked` : `images ${sum((o) => o.imagesDone)}/${sum((o) => o.imagesPlanned)}`;
+  return `  ${formatDuration(elapsedMs).padStart(10)}  ${phase.padEnd(10)}  ${counts.join(' · ')}${stuck ? ` · stopped ${stuck}` : ''}  |  ${work}${extra ? `  |  ${extra}` : ''}`;
 }
 
 /**

@@ -106,12 +106,16 @@ describe('the app route table', () => {
       '/admin',
       '/admin/studios',
       '/admin/studios/:studioId',
+      '/admin/identity-lock',
       '/artist',
       '/docs',
     ]);
     expect(byPath['/admin'].group).toBe('admins');
     expect(byPath['/admin/studios'].group).toBe('admins');
     expect(byPath['/admin/studios/:studioId'].group).toBe('admins');
+    // Reached from the queue, not from the navigation.
+    expect(byPath['/admin/identity-lock'].group).toBe('admins');
+    expect(byPath['/admin/identity-lock'].nav).toBeUndefined();
     expect(byPath['/artist'].group).toBe('artists');
     // The marketplace and studio pages open without sign-in; placing the order needs it.
     expect(APP_ROUTES.filter((r) => r.public).map((r) => r.path)).toEqual(['/studios', '/studios/:studioId', '/docs']);

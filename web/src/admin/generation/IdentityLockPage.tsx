@@ -145,7 +145,7 @@ function LockTable({ stats }: { stats: LockStats }) {
                 <td class="num" data-label="Sent back">
                   {row.rejected.toLocaleString('en')}
                 </td>
-                <td data-label="Rejection rate">
+                <td class="lock-rate" data-label="Rejection rate">
                   <span class="rate" title={`${row.rejected} of ${row.judged} images sent back`}>
                     <span class="rate-track" aria-hidden="true">
                       <span class="rate-fill" style={{ width: barWidth(row.rejectionRate) }} />

@@ -223,14 +223,14 @@ function ImageCard({ image, styleName }: { image: GeneratedImageView; styleName:
               No preview
             </span>
           )}
+          <span class={`badge badge-${kept ? 'success' : 'danger'} image-badge`} data-testid="image-status" title={kept ? 'Kept: it looks like the customer' : 'Set aside by the likeness check'}>
+            {kept ? 'Kept' : 'Set aside'}
+          </span>
         </div>
         <figcaption>
           <div class="image-card-title">
             <strong>{pose}</strong>
             <span class="muted">#{image.slot + 1}</span>
-            <span class={`badge badge-${kept ? 'success' : 'danger'}`} data-testid="image-status" title={kept ? 'Kept: it looks like the customer' : 'Set aside by the likeness check'}>
-              {kept ? 'Kept' : 'Set aside'}
-            </span>
           </div>
           <ScoreMeter score={image.identityScore} threshold={image.identityThreshold} testid="identity-score" />
           <dl class="facts image-facts">

@@ -125,8 +125,7 @@ export function percent(share: number): string {
 /** A rate with one decimal when it is small: 0.125 → "12.5%", 0 → "0%". */
 export function ratePercent(rate: number): string {
   if (!Number.isFinite(rate)) return '–';
-  const value = clamp01(rate) * 100;
-  return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
+  return `${Math.round(clamp01(rate) * 1000) / 10}%`;
 }
 
 /** A length in percent of its track, for CSS: 0.8234 → "82.34%". */
