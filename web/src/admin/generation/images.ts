@@ -155,7 +155,7 @@ export function poseLabel(poseId: string): string {
   return POSES.find((pose) => pose.id === poseId)?.label ?? poseId;
 }
 
-/** The engine preset's label and what it is: "Balanced (FLUX with your own model, 1024 px)"; an unknown ID as it is. */
+/** The engine preset's label: "balanced" → "Balanced"; an unknown ID as it is. */
 export function engineLabel(engine: string): string {
   return (ENGINE_PRESETS as Readonly<Record<string, { label: string } | undefined>>)[engine]?.label ?? engine;
 }
