@@ -11,6 +11,7 @@ import { checkKnobChanges, DEFAULT_FAL_KNOBS, type FalKnobChanges, type FalKnobs
 import { ENDPOINTS, type FalFile, type RunContext } from './models';
 import { jwksOf, localFalSecrets, type LocalFalSecrets, pythonJson, webhookHeaders } from './signing';
 import { type DeliveryAttempt, type RequestFailure, type RequestLogLine, type RequestRecord, RequestStore } from './store';
+import { readTextBody } from '../request-body';
 
 export { DEFAULT_FAL_KNOBS, FAL_KNOB_ENV, falKnobsFromEnv, type FalKnobChanges, type FalKnobs } from './knobs';
 export { localFalSecrets, type LocalFalSecrets } from './signing';
@@ -632,20 +633,4 @@ export async function startFalStandIn(options: FalStandInOptions): Promise<FalSt
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(platformError(413, 'Request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage): Promise<string> => readTextBody(req, MAX_BODY_BYTES, () => platformError(413, 'Request body too large'));

@@ -7,6 +7,7 @@ import { checkoutPage, closedPage, messagePage, PAGE_CSP } from './page';
 import { createSession, lineItemList } from './sessions';
 import { randomId, signatureHeader } from './signature';
 import { type CheckoutSessionObject, type DeliveryAttempt, type EventObject, type SessionRecord, StateFile } from './store';
+import { readTextBody } from '../request-body';
 
 export { localStripeSecrets, type LocalStripeSecrets } from './store';
 export { signatureHeader } from './signature';
@@ -482,21 +483,5 @@ function canonical(value: FormValue): string {
     .join(',')}}`;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new StripeApiError(400, 'invalid_request_error', 'Request body too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage): Promise<string> => readTextBody(req, MAX_BODY_BYTES, () => new StripeApiError(400, 'invalid_request_error', 'Request body too large.'));
 
