@@ -1,4 +1,9 @@
-import { resolve } from 'node:path';
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { signedMessage } from '../../functions/generation/fal-webhook-signature';
 import sharp from 'sharp';
 import Stripe from 'stripe';
 import { randomBytes } from 'node:crypto';
@@ -359,6 +364,104 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     });
   }
 
+  // Generation. Provider requests seeded in the table: one finished (the waiting step resumes itself), one waiting for its webhook.
+  const finishedRequest = randomId();
+  const waitingRequest = randomId();
+  /** A fal webhook for a request, signed with the local fal stand-in's key as fal signs. */
+  const falWebhook = (requestId: string) => {
+    const secrets = JSON.parse(readFileSync(join(cloud.dataDir, 'data', 'fal', 'secrets.json'), 'utf8')) as { userId: string; webhookKey: { privateKeyPem: string } };
+    const body = JSON.stringify({ request_id: requestId, gateway_request_id: requestId, status: 'OK', payload: {} });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = sign(null, signedMessage(requestId, secrets.userId, timestamp, Buffer.from(body)), createPrivateKey(secrets.webhookKey.privateKeyPem)).toString('hex');
+    return makeEvent({
+      routeKey: 'POST /v1/webhooks/fal',
+      claims: null,
+      headers: { 'content-type': 'application/json', 'x-fal-webhook-request-id': requestId, 'x-fal-webhook-user-id': secrets.userId, 'x-fal-webhook-timestamp': timestamp, 'x-fal-webhook-signature': signature },
+      body,
+    });
+  };
+  const batch = { batchId: 'corporate-grey#front', styleId: 'corporate-grey', poseId: 'front', slots: [0, 1, 2], attempt: 0, prompt: 'grant test' };
+  const collectBatch = (state: string) => ({ orderId: randomId(), engine: 'balanced', batch, request: { requestId: randomId(), endpoint: 'fal-ai/flux-lora' }, state });
+  const collectTraining = (state: string) => ({ orderId: randomId(), request: { requestId: randomId(), endpoint: 'fal-ai/flux-lora-fast-training' }, state });
+  const train = () => ({ orderId: randomId(), kind: 'train', engine: 'balanced' });
+  const LINK = 'is a link, not a permission: the grant gives a URL and no IAM statement, so there is no call to refuse';
+  CASES.push(
+    { grant: 'PrepareGeneration/Table', denied: 'dynamodb:GetItem', event: () => ({ orderId: randomId() }) },
+    // The order at the gate has accepted photos: their face crops are read for the training ZIP.
+    { grant: 'PrepareGeneration/UploadsBucket', denied: 's3:GetObject', event: () => ({ orderId: order.orderId }) },
+    { grant: 'SubmitProviderRequest/Table', denied: 'dynamodb:GetItem', event: train },
+    // Takes a slot (the table is granted), cannot read the provider's key, and gives the slot back.
+    { grant: 'SubmitProviderRequest/FalSecret', denied: 'secretsmanager:GetSecretValue', event: train },
+    {
+      grant: 'SubmitProviderRequest/UploadsBucket',
+      denied: 's3:GetObject',
+      event: train,
+      skip: "the function only signs a link to the training ZIP; the provider downloads it later, on its own, so the refusal reaches the provider's queue and no call of ours",
+    },
+    { grant: 'SubmitProviderRequest/PublicApi', denied: '', event: () => ({}), skip: `PublicApi ${LINK} (API_URL)` },
+    { grant: 'AwaitProviderRequest/Table', denied: 'dynamodb:UpdateItem', event: () => ({ requestId: randomId(), taskToken: 'grant-test-token' }) },
+    // The outcome came first: the step resumes itself, and is refused SendTaskSuccess.
+    { grant: 'AwaitProviderRequest/GenerationPipeline', denied: 'states:SendTaskSuccess', event: () => ({ requestId: finishedRequest, taskToken: 'grant-test-token' }) },
+    { grant: 'PollProviderRequest/FalSecret', denied: 'secretsmanager:GetSecretValue', event: () => ({ requestId: randomId(), endpoint: 'fal-ai/flux-lora' }) },
+    // The stand-in knows no such request (fal answers 404: it is over), so the poll records the outcome.
+    { grant: 'PollProviderRequest/Table', denied: 'dynamodb:UpdateItem', event: () => ({ requestId: randomId(), endpoint: 'fal-ai/flux-lora' }) },
+    { grant: 'CollectTraining/FalSecret', denied: 'secretsmanager:GetSecretValue', event: () => collectTraining('COMPLETED') },
+    // A failed training gives its slot back first.
+    { grant: 'CollectTraining/Table', denied: 'dynamodb:UpdateItem', event: () => collectTraining('FAILED') },
+    { grant: 'CollectBatch/Table', denied: 'dynamodb:UpdateItem', event: () => collectBatch('FAILED') },
+    { grant: 'CollectBatch/FalSecret', denied: 'secretsmanager:GetSecretValue', event: () => collectBatch('COMPLETED') },
+    {
+      grant: 'CollectBatch/UploadsBucket',
+      denied: 's3:GetObject',
+      event: () => collectBatch('COMPLETED'),
+      skip: 'the selfies are read only after a finished generation at the provider; the end-to-end generation test makes one, this test does not run production',
+    },
+    {
+      grant: 'CollectBatch/OutputsBucket',
+      denied: 's3:PutObject',
+      event: () => collectBatch('COMPLETED'),
+      skip: 'the variants are written only after a finished generation at the provider; the end-to-end generation test makes one, this test does not run production',
+    },
+    {
+      grant: 'CollectBatch/FaceDetection',
+      denied: 'rekognition:CompareFaces',
+      event: () => collectBatch('COMPLETED'),
+      skip: 'the local cloud binds FaceDetection to the in-process face-api adapter, which calls no AWS service; on AWS it is rekognition:CompareFaces, granted by the CDK binder',
+    },
+    { grant: 'FinishGeneration/Table', denied: 'dynamodb:GetItem', event: () => ({ orderId: randomId() }) },
+    // The slots the order still holds are read first.
+    { grant: 'FailGeneration/Table', denied: 'dynamodb:GetItem', event: () => ({ orderId: randomId(), error: { Error: 'ProviderFailedRepeatedly', Cause: 'grant test' } }) },
+    { grant: 'HandleFalWebhook/FalSecret', denied: 'secretsmanager:GetSecretValue', status: 500, event: () => falWebhook(randomId()) },
+    { grant: 'HandleFalWebhook/Table', denied: 'dynamodb:UpdateItem', status: 500, event: () => falWebhook(randomId()) },
+    // Records the outcome (the table is granted), then cannot resume the waiting step.
+    { grant: 'HandleFalWebhook/GenerationPipeline', denied: 'states:SendTaskSuccess', status: 500, event: () => falWebhook(waitingRequest) },
+    {
+      grant: 'ListOrderImages/Table',
+      denied: 'dynamodb:GetItem',
+      status: 500,
+      event: () => makeEvent({ routeKey: 'GET /v1/admin/orders/{orderId}/images', claims: admin(), pathParameters: { orderId: randomId() } }),
+    },
+    {
+      grant: 'ListOrderImages/OutputsBucket',
+      denied: 's3:GetObject',
+      event: () => ({}),
+      skip: 'the function only signs preview links of generated images; this test does not run production, the end-to-end generation test loads a preview',
+    },
+    { grant: 'GetLockStats/Table', denied: 'dynamodb:Query', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/admin/generation/identity-lock', claims: admin() }) },
+    {
+      grant: 'SetLockThreshold/Table',
+      denied: 'dynamodb:PutItem',
+      status: 500,
+      event: () => makeEvent({ routeKey: 'PUT /v1/admin/generation/identity-lock', claims: admin(), body: { threshold: 0.65 } }),
+    },
+    // Last: it confirms the order at the gate (the table and bucket are granted), then cannot start its production.
+    {
+      grant: 'CompleteOrder/GenerationPipeline',
+      denied: 'states:StartExecution',
+      event: () => ({ orderId: order.orderId, decision: { decision: 'confirm', decidedBy: adminSub }, plans: [] }),
+    },
+  );
+
   const RUN = CASES.filter((c) => !c.skip);
   const SKIPPED = CASES.filter((c) => c.skip);
 
@@ -396,6 +499,17 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     const asCustomer = new CustomerApi(cloud.endpoints.api, customerToken);
     const asAdmin = new CustomerApi(cloud.endpoints.api, adminToken);
     order = await asCustomer.orderAtGate(['corporate-grey']);
+    // Provider requests for the generation cases, as the submit step records them.
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION, endpoint: cloud.endpoints.dynamodb, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const request = (requestId: string, extra: Record<string, unknown>) =>
+      doc.send(
+        new PutCommand({
+          TableName: cloud.endpoints.tableName,
+          Item: { pk: `PROVIDER_REQUEST#${requestId}`, sk: 'REQUEST', requestId, endpoint: 'fal-ai/flux-lora', kind: 'generate', orderId: randomId(), holder: `${randomId()}/train`, listPriceUsd: 0.105, submittedAt: new Date().toISOString(), ...extra },
+        }),
+      );
+    await request(finishedRequest, { outcome: 'OK', outcomeAt: new Date().toISOString(), reportedBy: 'webhook' });
+    await request(waitingRequest, { taskToken: 'grant-test-token' });
     // Opens the customer's personal wallet, which the wallet cases read and adjust.
     expect((await asCustomer.call('GET', '/v1/me')).status).toBe(200);
     const created = async () => {

@@ -177,7 +177,8 @@ describe('walking skeleton on the local cloud', () => {
       expect(order).not.toHaveProperty('taskToken');
       expect(order.execution?.status).toBe('RUNNING');
       expect(order.plans?.map((p) => p.styleId)).toEqual(['corporate-grey', 'boardroom-blue']);
-      expect(order.plans?.every((p) => p.batches === 2)).toBe(true);
+      // The default pose set: one batch of 3 per pose, 4 poses.
+      expect(order.plans?.every((p) => p.batches === 4 && p.images === 12 && p.poses?.length === 4)).toBe(true);
       expect(await uploadsKeys()).toContain(`orders/${orderId}/training.json`);
     });
 
