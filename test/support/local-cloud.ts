@@ -65,7 +65,8 @@ export async function startLocalCloud(options: { dataDir?: string; keepData?: bo
     endpoints,
     dataDir,
     stop: async () => {
-      if (child.exitCode === null) {
+      // A cloud that died (killed by a signal, or the OOM killer) has no exit left to wait for.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGINT');
         await exited;

@@ -64,6 +64,42 @@ export function parseRequestLog(text: string): { lines: RequestLine[]; malformed
   return { lines, malformed };
 }
 
+/** The parts of a request the stand-in keeps (`<dataDir>/fal/requests/<id>.json`) read here. */
+export interface RequestRecordLike {
+  readonly requestId: string;
+  readonly kind: string;
+  readonly endpoint?: string;
+  readonly orderId?: string | null;
+  readonly status: string;
+  /** Epoch ms. */
+  readonly submittedAt: number;
+  readonly completedAt?: number;
+}
+
+/** The status given to a request still at the provider when the run ended. */
+export const RUNNING = 'RUNNING';
+
+/**
+ * Requests the stand-in had not finished when the run ended: they have no log line yet
+ * (it is written when a request ends), but they were in flight. Each becomes a line that
+ * runs to `until`, with the status RUNNING. Requests the log has already are left out.
+ */
+export function unfinishedLines(records: readonly RequestRecordLike[], logged: readonly RequestLine[], until: number): RequestLine[] {
+  const seen = new Set(logged.map((l) => l.requestId));
+  return records
+    .filter((r) => r.completedAt === undefined && r.status !== 'COMPLETED' && !seen.has(r.requestId) && typeof r.submittedAt === 'number')
+    .map((r) => ({
+      start: r.submittedAt,
+      end: Math.max(r.submittedAt, until),
+      kind: r.kind,
+      orderId: r.orderId ?? null,
+      requestId: r.requestId,
+      endpoint: r.endpoint ?? '',
+      status: RUNNING,
+      webhook: 'none',
+    }));
+}
+
 /** The run's own lines: one of its orders, submitted inside its window. The rest are counted (other work on the same cloud). */
 export function selectLines(lines: readonly RequestLine[], orderIds: ReadonlySet<string>, window: TimeWindow): { own: RequestLine[]; others: number } {
   const own: RequestLine[] = [];
@@ -368,6 +404,8 @@ export function budgetAtCaps(starts: ReadonlyMap<number, number>, inFlight: Read
 export interface LoadAnalysis {
   readonly window: TimeWindow;
   readonly requests: number;
+  /** Of those, requests still at the provider when the run ended (counted in flight to its end). */
+  readonly running: number;
   /** Lines in the window that belong to other orders (not counted). */
   readonly otherRequests: number;
   readonly byKind: Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -393,6 +431,7 @@ export interface LoadAnalysis {
 }
 
 export interface AnalysisInput {
+  /** The log's lines, and any {@link unfinishedLines}. */
   readonly lines: readonly RequestLine[];
   readonly orderIds: ReadonlySet<string>;
   readonly window: TimeWindow;
@@ -414,7 +453,8 @@ export function analyse(input: AnalysisInput): LoadAnalysis {
     const kind = (byKind[line.kind] ??= {});
     kind[line.status] = (kind[line.status] ?? 0) + 1;
   }
-  const meanRequestMs = mean(own.map((l) => Math.max(0, l.end - l.start)));
+  // Requests still running have no end yet: the mean is over finished ones.
+  const meanRequestMs = mean(own.filter((l) => l.status !== RUNNING).map((l) => Math.max(0, l.end - l.start)));
   const ceilingPerSecond = meanRequestMs === undefined ? undefined : Math.min(targets.perSecond, meanRequestMs > 0 ? targets.inFlight / (meanRequestMs / 1000) : targets.perSecond);
 
   let budget: BudgetUse;
@@ -433,6 +473,7 @@ export function analyse(input: AnalysisInput): LoadAnalysis {
   return {
     window,
     requests: own.length,
+    running: own.filter((l) => l.status === RUNNING).length,
     otherRequests: others,
     byKind,
     webhooksDropped: own.filter((l) => l.webhook === 'dropped').length,

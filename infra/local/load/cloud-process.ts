@@ -52,7 +52,8 @@ export function findCloudPid(dataDir: string): number | undefined {
 /** One look at the process; undefined when it is gone. */
 export function sample(pid: number): CloudSample | undefined {
   const status = read(`/proc/${pid}/status`);
-  if (!status) return undefined;
+  // Gone, or a zombie waiting for its parent to read its exit.
+  if (!status || /^State:\s+[ZX]/m.test(status)) return undefined;
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const sandboxes: Record<string, number> = {};
   let tasks: string[] = [];

@@ -7,13 +7,13 @@
  * waited for a slot. Exits 1 when a hard limit (60, 30/s) was broken, 2 when the run
  * could not finish (no order confirmed, a timeout, Ctrl-C, the cloud's process died).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROVIDER_LIMITS } from '../../../functions/generation/provider-limits';
 import { type RunningCloud, startLocalCloud } from '../../../test/support/local-cloud';
 import type { LocalEndpoints } from '../endpoints';
-import { analyse, type ExecutionLike, parseExecutions, parseRequestLog } from './analysis';
+import { analyse, type ExecutionLike, parseExecutions, parseRequestLog, type RequestRecordLike, unfinishedLines } from './analysis';
 import { Pacer } from './api';
 import { adminClient, confirm, inBatches, isFinished, loadFaces, type LoadOrder, makePeople, orderToGate, type Setup, Tracker } from './orders';
 import { CloudWatch, findCloudPid, gigabytes } from './cloud-process';
@@ -62,6 +62,25 @@ function positive(name: string, raw: string | undefined, fallback?: number): num
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} takes a whole number, not ${raw}`);
   return n;
+}
+
+/** The stand-in's records of requests not yet finished, submitted since `since` (one JSON file per request). */
+function unfinishedRecords(dir: string, since: number): RequestRecordLike[] {
+  if (!existsSync(dir)) return [];
+  const out: RequestRecordLike[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.json')) continue;
+    const file = join(dir, name);
+    // A finished request's file was last written before the run, or holds completedAt.
+    if (statSync(file).mtimeMs < since) continue;
+    try {
+      const record = JSON.parse(readFileSync(file, 'utf8')) as RequestRecordLike;
+      if (record.completedAt === undefined && record.submittedAt >= since) out.push(record);
+    } catch {
+      // being rewritten: it will be in the log or the next run
+    }
+  }
+  return out;
 }
 
 async function main(): Promise<number> {
@@ -139,10 +158,11 @@ async function main(): Promise<number> {
     : undefined;
   watching.watch = watch;
 
-  const before = await knobs(endpoints);
-  const knobsNow = Object.keys(knobChanges).length ? await knobs(endpoints, knobChanges) : before;
   const tracker: { current?: Tracker } = {};
+  let before: Knobs | undefined;
   try {
+    before = await knobs(endpoints);
+    const knobsNow = Object.keys(knobChanges).length ? await knobs(endpoints, knobChanges) : before;
     console.log(
       `Driving ${count} orders of ${studioId} × ${styleIds.join(', ')} on ${endpoints.api}; fal stand-in: latency ${knobsNow.latencyMs} ms, training ${knobsNow.trainingLatencyMs} ms, concurrency ${knobsNow.concurrency}`,
     );
@@ -221,11 +241,13 @@ async function main(): Promise<number> {
       await sleep(Math.min(30_000, knobsNow.latencyMs + 2_000));
     }
     progress.stop();
-    await track.stop();
+    track.stop();
 
     const windowTo = Date.now();
     const orderIds = new Set(orders.map((o) => o.orderId).filter((id): id is string => Boolean(id)));
     const log = existsSync(endpoints.fal.requestLog) ? parseRequestLog(readFileSync(endpoints.fal.requestLog, 'utf8')) : { lines: [], malformed: 0 };
+    // Requests still at the provider have no log line yet: their records say since when they run.
+    const running = unfinishedLines(unfinishedRecords(join(dataDir, 'fal', 'requests'), windowFrom), log.lines, windowTo);
     let executions: ExecutionLike[] | undefined;
     try {
       executions = parseExecutions(readFileSync(stateFile, 'utf8'));
@@ -233,7 +255,7 @@ async function main(): Promise<number> {
       executions = undefined;
     }
     const analysis = analyse({
-      lines: log.lines,
+      lines: [...log.lines, ...running],
       orderIds,
       window: { from: windowFrom, to: windowTo },
       executions,
@@ -276,8 +298,8 @@ async function main(): Promise<number> {
     if (!analysis.verdict.hard) return 1;
     return !confirmed.length || incomplete ? 2 : 0;
   } finally {
-    await tracker.current?.stop();
-    if (!cloud && Object.keys(knobChanges).length) {
+    tracker.current?.stop();
+    if (!cloud && before && Object.keys(knobChanges).length) {
       const restore: Partial<Knobs> = {};
       for (const name of Object.keys(knobChanges) as (keyof Knobs)[]) restore[name] = before[name];
       await knobs(endpoints, restore).catch(() => undefined);

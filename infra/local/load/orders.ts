@@ -97,9 +97,10 @@ export class Tracker {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stops polling; a poll under way (a busy cloud may take a minute to answer) is left to end on its own. */
+  stop(): void {
     this.stopped = true;
-    await this.loop;
+    void this.loop;
   }
 }
 

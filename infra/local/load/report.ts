@@ -63,7 +63,7 @@ export function formatReport(a: LoadAnalysis, run: RunSummary): string {
     .join(', ');
   row(
     'Requests',
-    `${a.requests} in the window: ${kinds || 'none'}; ${a.webhooksDropped} webhooks dropped; mean ${a.meanRequestMs === undefined ? '–' : `${(a.meanRequestMs / 1000).toFixed(1)} s`} submit → end` +
+    `${a.requests} in the window: ${kinds || 'none'}${a.running ? ' (RUNNING: still at the provider when the run ended, in flight to its end)' : ''}; ${a.webhooksDropped} webhooks dropped; mean ${a.meanRequestMs === undefined ? '–' : `${(a.meanRequestMs / 1000).toFixed(1)} s`} submit → end` +
       (a.otherRequests ? `; ${a.otherRequests} of other orders not counted` : ''),
   );
   out.push('');
@@ -82,7 +82,7 @@ export function formatReport(a: LoadAnalysis, run: RunSummary): string {
   if (b.share === undefined) {
     row('Budget use', `no step waited for a slot, so the ${Math.round(t.budgetShare * 100)} % target was not exercised`, verdict(undefined));
     row('', `to exercise it, ask for more than ${t.inFlight} requests at once: --orders 24 --styles corporate-grey,boardroom-blue,`);
-    row('', `or longer requests (--latency-ms 4000), or both`);
+    row('', `or slots held longer (--latency-ms 4000 or more); each batch collected at once takes a sandbox (≈0.4 GB) on the local cloud`);
   } else {
     row('Budget use', `${pct(b.share)} of ${t.perSecond}/s used in those seconds (starts ÷ ${t.perSecond}, averaged); target ≥ ${Math.round(t.budgetShare * 100)} %`, verdict(a.verdict.budget));
     row('', `rate-bound ${b.rateBound.seconds} s (the last refusal: starts used up): ${pct(b.rateBound.share)}`);

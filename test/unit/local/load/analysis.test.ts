@@ -13,6 +13,7 @@ import {
   secondsOfWait,
   selectLines,
   startsBySecond,
+  unfinishedLines,
   waitsFromExecutions,
 } from '../../../../infra/local/load/analysis';
 
@@ -70,6 +71,40 @@ describe('the request log', () => {
     const { own, others } = selectLines(lines, new Set(['o1', 'o2']), { from: T0, to: T0 + 3_000 });
     expect(own.map((l) => l.start - T0)).toEqual([0, 1_000, 3_000]);
     expect(others).toBe(2);
+  });
+});
+
+describe('requests still running when the run ends', () => {
+  const record = (requestId: string, submittedAt: number, over: Record<string, unknown> = {}) => ({
+    requestId,
+    kind: 'generate',
+    endpoint: 'fal-ai/flux-lora',
+    orderId: 'o1',
+    status: 'IN_PROGRESS',
+    submittedAt: T0 + submittedAt,
+    ...over,
+  });
+
+  it('become lines that run to the end of the window, unless they finished or the log has them', () => {
+    const logged = [line(0, 500, { requestId: 'done' })];
+    const lines = unfinishedLines(
+      [record('a', 100), record('b', 200, { status: 'IN_QUEUE' }), record('done', 0), record('c', 300, { status: 'COMPLETED', completedAt: T0 + 400 })],
+      logged,
+      T0 + 10_000,
+    );
+    expect(lines.map((l) => [l.requestId, l.start - T0, l.end - T0, l.status])).toEqual([
+      ['a', 100, 10_000, 'RUNNING'],
+      ['b', 200, 10_000, 'RUNNING'],
+    ]);
+  });
+
+  it('count in flight, and not in the mean time of a request', () => {
+    const lines = [line(0, 2_000), ...unfinishedLines([record('a', 500), record('b', 600)], [], T0 + 60_000)];
+    const a = analyse({ lines, orderIds: new Set(['o1']), window: { from: T0, to: T0 + 60_000 }, targets: TARGETS });
+    expect(a.peakInFlight.peak).toBe(3);
+    expect(a.running).toBe(2);
+    expect(a.byKind).toEqual({ generate: { OK: 1, RUNNING: 2 } });
+    expect(a.meanRequestMs).toBe(2_000);
   });
 });
 
