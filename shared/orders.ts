@@ -184,6 +184,11 @@ export function failureFromError(error: { Error?: string; Cause?: string } | und
   return { status: 'FAILED', reason: 'Something went wrong while preparing your order. Our team has been alerted.' };
 }
 
+/** Whether the order is still in progress for its customer (counts towards MAX_OPEN_ORDERS, listed in the admin queue). */
+export function isOpen(status: OrderStatus): boolean {
+  return (OPEN_STATUSES as readonly OrderStatus[]).includes(status);
+}
+
 export function isTerminal(status: OrderStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

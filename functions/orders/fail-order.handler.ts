@@ -1,4 +1,4 @@
-import { failureFromError, OPEN_STATUSES, type OrderStatus } from '#shared/orders';
+import { failureFromError, isOpen, OPEN_STATUSES } from '#shared/orders';
 import { ddb } from '#lib/clients';
 import { requireEnv } from '#lib/env';
 import { taskHandler } from '#lib/task-handler';
@@ -6,8 +6,6 @@ import { logger } from '#lib/powertools';
 import { type Ledger, LedgerStore } from '#functions/wallets/ledger-store';
 import { settleCredits } from './credits';
 import { type Orders, OrderStore } from './order-store';
-
-const isOpen = (status: OrderStatus): boolean => (OPEN_STATUSES as readonly OrderStatus[]).includes(status);
 
 export interface FailOrderInput {
   readonly orderId: string;

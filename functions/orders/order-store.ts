@@ -13,7 +13,7 @@ import {
   EDITABLE_STATUSES,
   isTerminal,
   MAX_OPEN_ORDERS,
-  OPEN_STATUSES,
+  isOpen,
   type OpenStatus,
   type OrderedStyle,
   type OrderStatus,
@@ -432,8 +432,6 @@ export class OrderStore {
 
 /** A new order as stored: a DRAFT with no photos, its style IDs and price derived from the styles it copied. */
 /** The wallet an order is paid from: recorded with it, or the customer's own for orders placed before wallets. */
-const isOpen = (status: OrderStatus): boolean => (OPEN_STATUSES as readonly OrderStatus[]).includes(status);
-
 export function payingWallet(order: Pick<OrderRecord, 'walletId' | 'customerId'>): string {
   return order.walletId ?? order.customerId;
 }
