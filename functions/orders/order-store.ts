@@ -180,7 +180,14 @@ export class OrderStore {
         ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':plan': 'PLAN#' },
       }),
     );
-    return Items.map((i) => ({ styleId: i.styleId, position: i.position, prompt: i.prompt, images: i.images, batches: i.batches }));
+    return Items.map((i) => ({
+      styleId: i.styleId,
+      position: i.position,
+      prompt: i.prompt,
+      images: i.images,
+      batches: i.batches,
+      ...(Array.isArray(i.poses) ? { poses: i.poses } : {}),
+    }));
   }
 
   /** A customer's orders, newest first. */

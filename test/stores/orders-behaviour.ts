@@ -561,6 +561,19 @@ export function describeOrdersBehaviour(openStore: () => Orders, addPhoto: (stor
       expect(await store.plans(order.orderId)).toEqual([plan('second', 0)]);
     });
 
+    it('keeps the poses a plan was made with', async () => {
+      // Prepare
+      const order = await newOrder();
+      const withPoses: StylePlan = { ...plan('style-0', 0), batches: 2, poses: ['front', 'seated'] };
+      await store.savePlan(order.orderId, withPoses);
+
+      // Act
+      const plans = await store.plans(order.orderId);
+
+      // Assess
+      expect(plans).toEqual([withPoses]);
+    });
+
     it('answers no plans for an order that has none', async () => {
       // Prepare
       const order = await newOrder();

@@ -17,7 +17,29 @@ export interface RunningCloud {
  * Starts the local cloud exactly as `npm start` does, in a child process, on
  * free ports with a fresh data folder, and waits for its ready line.
  */
-export async function startLocalCloud(options: { dataDir?: string; keepData?: boolean; timeoutMs?: number; env?: Readonly<Record<string, string>> } = {}): Promise<RunningCloud> {
+export async function startLocalCloud(options: CloudOptions = {}): Promise<RunningCloud> {
+  try {
+    return await startOnce(options);
+  } catch (error) {
+    // Free ports are picked, then bound a moment later: on a busy machine another process can
+    // take one in between, and the cloud stops before it is ready. Once more, on new ports,
+    // and the first failure stays on the record.
+    if (!(error instanceof ExitedBeforeReady) || options.dataDir) throw error;
+    console.warn(`The local cloud stopped before it was ready; starting it once more on other ports.\n${error.message}`);
+    return startOnce(options);
+  }
+}
+
+interface CloudOptions {
+  readonly dataDir?: string;
+  readonly keepData?: boolean;
+  readonly timeoutMs?: number;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+class ExitedBeforeReady extends Error {}
+
+async function startOnce(options: CloudOptions): Promise<RunningCloud> {
   const timeoutMs = options.timeoutMs ?? 90_000;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'headshot-cloud-'));
   const endpointsFile = join(dataDir, 'endpoints.json');
@@ -49,7 +71,7 @@ export async function startLocalCloud(options: { dataDir?: string; keepData?: bo
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`The local cloud exited with code ${code} before it was ready:\n${output}`));
+      reject(new ExitedBeforeReady(`The local cloud exited with code ${code} before it was ready:\n${output}`));
     });
   });
   try {
