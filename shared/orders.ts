@@ -15,6 +15,7 @@ export const ORDER_STATUSES = [
   'TRAINING',
   'GENERATING',
   'PENDING_REVIEW',
+  'DELIVERED',
   'REJECTED',
   'EXPIRED',
   'FAILED',
@@ -22,7 +23,8 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['REJECTED', 'EXPIRED', 'FAILED', 'DISCARDED'];
+/** Statuses an order ends in: delivered, or stopped another way. */
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'REJECTED', 'EXPIRED', 'FAILED', 'DISCARDED'];
 
 /**
  * Statuses of a confirmed order the studio is making: the LoRA is trained, the
@@ -169,6 +171,8 @@ const PRODUCTION_FAILURES: Readonly<Record<string, string>> = {
   NoImagesKept: 'None of the generated headshots looked enough like you, even after several tries. Your credits were refunded; our team has been alerted.',
   ProviderFailedRepeatedly: 'Our image service failed several times while making your headshots. Your credits were refunded; our team has been alerted.',
   ProviderRefused: 'Our image service refused to make your headshots. Your credits were refunded; our team has been alerted.',
+  ReviewExpired: 'No studio artist reviewed your headshots in time, so we could not deliver them. Your credits were refunded; our team has been alerted.',
+  DeliveryFailed: 'Something went wrong while delivering your headshots. Your credits were refunded; our team has been alerted.',
 };
 
 export function failureFromError(error: { Error?: string; Cause?: string } | undefined): { status: OrderStatus; reason: string } {

@@ -1,4 +1,4 @@
-import { AdminGetUserCommand, type CognitoIdentityProviderClient, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, AdminListGroupsForUserCommand, type CognitoIdentityProviderClient, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
 
 /** A person's profile as the user pool keeps it. */
 export interface Profile {
@@ -20,6 +20,23 @@ export class UserDirectory {
     try {
       const { UserAttributes = [] } = await this.cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: sub }));
       return { email: UserAttributes.find((a) => a.Name === 'email')?.Value };
+    } catch (error) {
+      if (error instanceof UserNotFoundException) return undefined;
+      throw error;
+    }
+  }
+
+  /** The groups a person is in (`admins`, `artists`), or undefined when there is no such person. */
+  async groups(sub: string): Promise<string[] | undefined> {
+    try {
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: sub, NextToken: token }));
+        names.push(...(page.Groups ?? []).flatMap((group) => (group.GroupName ? [group.GroupName] : [])));
+        token = page.NextToken;
+      } while (token);
+      return names;
     } catch (error) {
       if (error instanceof UserNotFoundException) return undefined;
       throw error;

@@ -4,6 +4,7 @@ import { logger, metrics } from '#lib/powertools';
 import { taskHandler } from '#lib/task-handler';
 import { failureFromError, isTerminal, PRODUCTION_STATUSES } from '#shared/orders';
 import { type Orders, OrderStore, payingWallet } from '#functions/orders/order-store';
+import { type CustomerNotifier, customerNotifierOf, tellQuietly } from '#functions/notifications/customer-notifier';
 import { type Ledger, LedgerStore } from '#functions/wallets/ledger-store';
 import { ProviderLimits } from './provider-limits';
 
@@ -23,10 +24,13 @@ export const failGenerationHandler = ({
   orders,
   limits,
   ledger,
+  notify,
 }: {
   readonly orders: Pick<Orders, 'get' | 'transition'>;
   readonly limits: Pick<ProviderLimits, 'holders' | 'release'>;
   readonly ledger: Pick<Ledger, 'refund'>;
+  /** Tells the customer the order failed and was refunded. */
+  readonly notify?: CustomerNotifier;
 }) =>
   taskHandler<FailGenerationInput, { orderId: string; status: string }>(async ({ orderId, error }) => {
     const held = Object.keys(await limits.holders()).filter((holder) => holder.startsWith(`${orderId}/`));
@@ -43,6 +47,7 @@ export const failGenerationHandler = ({
     await orders.transition(orderId, PRODUCTION_STATUSES, 'FAILED', { failureReason: reason, detail: reason });
     metrics.addMetric('OrdersFailedInProduction', 'Count', 1);
     logger.error('Production failed', { orderId, error: error?.Error, cause: error?.Cause, slotsFreed: held.length });
+    await tellQuietly(notify, current, { type: 'order-failed', reason, creditsRefunded: current.credits });
     return { orderId, status: 'FAILED' };
   });
 
@@ -50,4 +55,5 @@ export const handler = failGenerationHandler({
   orders: new OrderStore(ddb(), requireEnv('Table')),
   limits: new ProviderLimits(ddb(), requireEnv('Table'), 'fal'),
   ledger: new LedgerStore(ddb(), requireEnv('Table')),
+  notify: customerNotifierOf({ userPoolId: requireEnv('UserPool'), mailFrom: requireEnv('Mail'), siteUrl: requireEnv('Site') }),
 });

@@ -5,7 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { RESOURCES } from '#catalogue/resources';
 import { API_KEY_SCOPES, type ApiKeyScope, DEFAULT_RATE_LIMIT_PER_MINUTE } from '#shared/apikeys';
-import { type AnyRoute, type BodyOf, groupOf, type ParamsOf, type QueryOf, type ResponseOf, type Schema } from '#shared/api/contract';
+import { type AnyRoute, type BodyOf, groupsOf, type ParamsOf, type QueryOf, type ResponseOf, type Schema } from '#shared/api/contract';
 import type { ErrorBody, ErrorCode } from '#shared/api/errors';
 import { ORGANISATION_ROLES, type OrganisationRole } from '#shared/organisations';
 import { describeIssues, ValidationError } from '#shared/validation';
@@ -219,7 +219,7 @@ export function apiHandler<C extends AnyRoute>(
   fn: (request: ApiRequest<C>) => Promise<ResponseOf<C>>,
   options: { readonly rateLimiter?: RateLimiter } = {},
 ) {
-  const group = groupOf(route);
+  const groups = groupsOf(route);
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics))
@@ -234,7 +234,9 @@ export function apiHandler<C extends AnyRoute>(
           const refused = await enforceRateLimit(options.rateLimiter ?? rateLimiterFromEnv(), caller);
           if (refused) return refused;
         }
-        if (group && !caller?.groups.includes(group)) throw new ApiError('FORBIDDEN', `This route is for the ${group} group only.`);
+        if (groups.length && !groups.some((group) => caller?.groups.includes(group))) {
+          throw new ApiError('FORBIDDEN', `This route is for the ${groups.join(' or ')} group only.`);
+        }
         const input = parseInput(route, event);
         const body = await fn({ event, caller, ...input } as ApiRequest<C>);
         return json(route.status, body);

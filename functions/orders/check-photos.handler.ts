@@ -1,4 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type CustomerNotifier, customerNotifierOf, tellQuietly } from '#functions/notifications/customer-notifier';
 import { isNearDuplicate } from '#functions/photos/hash-distance';
 import { type PhotoRecord, type Photos, PhotoStore } from '#functions/photos/photo-store';
 import { ddb, s3Client } from '#lib/clients';
@@ -31,6 +32,8 @@ export interface CheckPhotosDeps {
   readonly uploadsBucket: string;
   readonly minAccepted?: number;
   readonly now?: () => number;
+  /** Tells the customer when their photos need attention. */
+  readonly notify?: CustomerNotifier;
 }
 
 /**
@@ -42,7 +45,7 @@ export interface CheckPhotosDeps {
  * whose upload never arrived within its window, or that could not be checked in
  * time, is refused with a reason.
  */
-export const checkPhotosHandler = ({ orders, photos, s3, uploadsBucket, minAccepted = MIN_ACCEPTED_PHOTOS, now = Date.now }: CheckPhotosDeps) =>
+export const checkPhotosHandler = ({ orders, photos, s3, uploadsBucket, minAccepted = MIN_ACCEPTED_PHOTOS, now = Date.now, notify }: CheckPhotosDeps) =>
   taskHandler<CheckPhotosInput, CheckPhotosOutput>(async ({ orderId, attempt }) => {
     const all = await photos.list(orderId);
     const abandoned = (photo: PhotoRecord) => photo.status === 'UPLOADING' && now() - Date.parse(photo.createdAt) > (UPLOAD_WINDOW_SECONDS + 60) * 1000;
@@ -77,6 +80,16 @@ export const checkPhotosHandler = ({ orders, photos, s3, uploadsBucket, minAccep
     if (missing) {
       await orders.transition(orderId, ['VALIDATING'], 'NEEDS_NEW_PHOTOS', { detail: missing, missing });
       logger.info('Order needs new photos', { orderId, accepted: accepted.length });
+      const order = await orders.get(orderId);
+      if (order) {
+        const refused = (await photos.list(orderId)).filter((photo) => photo.status === 'REJECTED' || photo.status === 'DUPLICATE');
+        await tellQuietly(notify, order, {
+          type: 'photos-need-attention',
+          rejected: refused.map((photo) => ({ fileName: photo.fileName, reason: photo.reason ?? 'This photo cannot be used.' })),
+          accepted: accepted.length,
+          needed: minAccepted,
+        });
+      }
       return { photos: 'NEEDS_NEW_PHOTOS', attempt, accepted: accepted.length };
     }
     const order = await orders.get(orderId);
@@ -101,4 +114,5 @@ export const handler = checkPhotosHandler({
   photos: new PhotoStore(ddb(), requireEnv('Table')),
   s3: s3Client(),
   uploadsBucket: requireEnv('UploadsBucket'),
+  notify: customerNotifierOf({ userPoolId: requireEnv('UserPool'), mailFrom: requireEnv('Mail'), siteUrl: requireEnv('Site') }),
 });

@@ -4,6 +4,7 @@ import type { StylePlan } from '#shared/orders';
 import { ddb, s3Client, sfnClient } from '#lib/clients';
 import { requireEnv } from '#lib/env';
 import { taskHandler } from '#lib/task-handler';
+import { type CustomerNotifier, customerNotifierOf, tellQuietly } from '#functions/notifications/customer-notifier';
 import { type Ledger, LedgerStore } from '#functions/wallets/ledger-store';
 import { settleCredits } from './credits';
 import { OrderConflictError, type Orders, OrderStore } from './order-store';
@@ -15,9 +16,9 @@ export interface CompleteOrderInput {
 }
 
 /**
- * Marks the order confirmed, spends the credits it held, writes its summary
- * and starts its production (the generation pipeline, one execution per order,
- * named after it); safe to retry.
+ * Marks the order confirmed, spends the credits it held, writes its summary,
+ * starts its production (the generation pipeline, one execution per order,
+ * named after it) and tells the customer; safe to retry.
  */
 export const completeOrderHandler = ({
   orders: store,
@@ -26,6 +27,7 @@ export const completeOrderHandler = ({
   ledger,
   sfn,
   generationPipeline,
+  notify,
 }: {
   readonly orders: Orders;
   readonly s3: S3Client;
@@ -33,6 +35,8 @@ export const completeOrderHandler = ({
   readonly ledger: Pick<Ledger, 'consume'>;
   readonly sfn: Pick<SFNClient, 'send'>;
   readonly generationPipeline: string;
+  /** Tells the customer the order is confirmed. */
+  readonly notify?: CustomerNotifier;
 }) =>
   taskHandler<CompleteOrderInput, { orderId: string; status: 'CONFIRMED'; summaryKey: string }>(async ({ orderId, decision, plans }) => {
     const summaryKey = `orders/${orderId}/summary.json`;
@@ -64,6 +68,12 @@ export const completeOrderHandler = ({
       // A retry after the start finds the execution there already.
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
     }
+    await tellQuietly(notify, order, {
+      type: 'order-confirmed',
+      styles: order.styleDetails.map((style) => style.name),
+      imagesPlanned: images,
+      credits: order.credits,
+    });
     return { orderId, status: 'CONFIRMED', summaryKey };
   });
 
@@ -74,4 +84,5 @@ export const handler = completeOrderHandler({
   outputsBucket: requireEnv('OutputsBucket'),
   sfn: sfnClient(),
   generationPipeline: requireEnv('GenerationPipeline'),
+  notify: customerNotifierOf({ userPoolId: requireEnv('UserPool'), mailFrom: requireEnv('Mail'), siteUrl: requireEnv('Site') }),
 });

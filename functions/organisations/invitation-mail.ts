@@ -1,8 +1,8 @@
 import type { MailMessage } from '#lib/mail';
+import { formatUtc, render } from '#lib/mail-render';
 import type { OrganisationRole } from '#shared/organisations';
 import { INVITATION_HTML } from './templates/invitation.html';
 import { INVITATION_TEXT } from './templates/invitation.text';
-import { render } from './templates/render';
 
 /** What an invitation e-mail says. */
 export interface InvitationMail {
@@ -32,7 +32,7 @@ export function invitationMessage(mail: InvitationMail): MailMessage {
     inviter: mail.invitedByEmail ?? 'Someone',
     roleWithArticle: ROLE_WITH_ARTICLE[mail.role],
     link: invitationLink(mail.siteUrl, mail.token),
-    expires: formatExpiry(mail.validUntil),
+    expires: formatUtc(mail.validUntil),
     email: mail.to,
   };
   return {
@@ -41,11 +41,6 @@ export function invitationMessage(mail: InvitationMail): MailMessage {
     text: render(INVITATION_TEXT, values, 'text'),
     html: render(INVITATION_HTML, values, 'html'),
   };
-}
-
-/** `Thu, 8 Jan 2030, 12:00 UTC`: unambiguous for a reader anywhere. */
-function formatExpiry(iso: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(new Date(iso));
 }
 
 /**

@@ -15,6 +15,7 @@
  *   webAclArn         WAFv2 web ACL (CLOUDFRONT scope) for the web distribution
  *   apiRateLimit, apiBurstLimit   HTTP API default-stage throttling
  *   uploadCorsOrigins comma-separated origins allowed to POST to the uploads bucket (default: the site's own origin)
+ *   mediaSigningPublicKey  PEM (RSA 2048) public key CloudFront checks delivered-image links against; its private half goes in the signing-key secret
  */
 import { App } from 'aws-cdk-lib';
 import { composeApp } from '../lib/app';
@@ -63,6 +64,7 @@ const config: StageConfig = resolveStageConfig({
   webAclArn: text('webAclArn'),
   apiRateLimit: number('apiRateLimit'),
   apiBurstLimit: number('apiBurstLimit'),
+  mediaSigningPublicKey: text('mediaSigningPublicKey'),
   uploadCorsOrigins: text('uploadCorsOrigins')
     ?.split(',')
     .map((origin) => origin.trim())

@@ -1,4 +1,4 @@
-import { getLockStats, handleFalWebhook, listOrderImages, setLockThreshold } from '../../shared/api/generation';
+import { getLockStats, handleFalWebhook, setLockThreshold } from '../../shared/api/generation';
 import { API_DEFAULTS, PIPELINE_DEFAULTS } from './defaults';
 import { type DomainSpec, serve } from './types';
 
@@ -67,15 +67,15 @@ export const generation: DomainSpec = {
       ...PIPELINE_DEFAULTS,
       id: 'FinishGeneration',
       entry: 'functions/generation/finish-generation.handler.ts',
-      description: 'Moves a generated order to PENDING_REVIEW, or fails it when the identity lock kept no image',
-      grants: { Table: 'readWrite' },
+      description: 'Moves a generated order to PENDING_REVIEW and starts its delivery pipeline (the review gate), or fails it when the identity lock kept no image',
+      grants: { Table: 'readWrite', DeliveryPipeline: ['start'] },
     },
     {
       ...PIPELINE_DEFAULTS,
       id: 'FailGeneration',
       entry: 'functions/generation/fail-generation.handler.ts',
-      description: 'Ends an order whose production failed, with a reason the customer reads, and frees the provider slots it held',
-      grants: { Table: 'readWrite' },
+      description: 'Ends an order whose production failed, with a reason the customer reads, refunds it, frees the provider slots it held and e-mails the customer',
+      grants: { Table: 'readWrite', Mail: 'send', UserPool: 'readUsers', Site: 'link' },
     },
     {
       ...API_DEFAULTS,
@@ -83,13 +83,6 @@ export const generation: DomainSpec = {
       entry: 'functions/generation/handle-fal-webhook.handler.ts',
       description: "Verifies fal.ai's signed webhook, records the request's outcome once and resumes the step waiting for it",
       grants: { Table: 'readWrite', FalSecret: 'read', GenerationPipeline: ['taskResponse'] },
-    },
-    {
-      ...API_DEFAULTS,
-      id: 'ListOrderImages',
-      entry: 'functions/generation/list-order-images.handler.ts',
-      description: "Lists an order's generated images for admins: identity score, seed, attempts, list price and a signed preview link",
-      grants: { Table: 'read', OutputsBucket: 'read' },
     },
     {
       ...API_DEFAULTS,
@@ -108,7 +101,6 @@ export const generation: DomainSpec = {
   ],
   routes: [
     serve(handleFalWebhook, 'HandleFalWebhook'),
-    serve(listOrderImages, 'ListOrderImages'),
     serve(getLockStats, 'GetLockStats'),
     serve(setLockThreshold, 'SetLockThreshold'),
   ],

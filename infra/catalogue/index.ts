@@ -9,11 +9,13 @@ import { accounts } from './accounts';
 import { admin } from './admin';
 import { apikeys, AUTHORIZER } from './apikeys';
 import { billing } from './billing';
+import { delivery } from './delivery';
 import { generation } from './generation';
 import { orders } from './orders';
 import { organisations } from './organisations';
 import { photos } from './photos';
 import { platform } from './platform';
+import { review } from './review';
 import { studios } from './studios';
 import { wallets } from './wallets';
 import type { DomainSpec, FunctionSpec, ObjectEventSpec, RouteSpec, ScheduleSpec, StateMachineSpec } from './types';
@@ -27,7 +29,7 @@ export * from './types';
  * Every domain, in deployment order: a domain may use resources owned by the
  * shared stacks and by domains before it, never after it (see README, "Stacks").
  */
-export const DOMAINS: readonly DomainSpec[] = [studios, generation, orders, photos, admin, wallets, billing, organisations, apikeys, accounts, platform].map(withRateLimit);
+export const DOMAINS: readonly DomainSpec[] = [studios, delivery, generation, review, orders, photos, admin, wallets, billing, organisations, apikeys, accounts, platform].map(withRateLimit);
 
 export { AUTHORIZER, AUTHORIZER_CACHE_TTL_SECONDS } from './apikeys';
 

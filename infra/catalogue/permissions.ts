@@ -30,7 +30,10 @@ export const ACTIONS: { readonly [K in ResourceKind]: (access: AccessByKind[K]) 
     access === 'send' ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
   topic: () => ['sns:Publish'],
   secret: () => ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-  userPool: (access) => (access === 'readUsers' ? ['cognito-idp:AdminGetUser'] : ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser']),
+  // Signing happens in the function with the key from the secret: reading the secret is the whole grant.
+  mediaCdn: () => ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+  userPool: (access) =>
+    access === 'readUsers' ? ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'] : ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDeleteUser'],
   // DetectFaces and CompareFaces read image bytes sent with the call: they have no resource to scope to.
   faceDetection: (access) => (access === 'detect' ? ['rekognition:DetectFaces'] : ['rekognition:CompareFaces']),
   // SES v2 SendEmail authorizes on the sender's identity.

@@ -28,6 +28,8 @@ export interface AccessByKind {
   readonly apiEndpoint: 'link';
   /** No permission: the issuer and audiences of the sign-in tokens the API accepts, to verify them (the JWKS is public). */
   readonly tokenIssuer: 'verify';
+  /** `sign`: read the signing key's secret, to sign expiring links to delivered images (CloudFront signed URLs). */
+  readonly mediaCdn: 'sign';
 }
 export type ResourceKind = keyof AccessByKind;
 export type StateMachineAction = 'start' | 'describe' | 'taskResponse';
@@ -97,6 +99,13 @@ export const RESOURCES = {
     owner: 'api',
     description: "The HTTP API's base URL, where providers post their webhooks (API Gateway on AWS, the local API locally)",
   },
+  MediaCdn: {
+    kind: 'mediaCdn',
+    env: 'MEDIA_CDN',
+    owner: 'stateful',
+    description:
+      'Delivered images and ZIPs, served from the outputs bucket through CloudFront to signed, expiring URLs only (a trusted key group); the variable is JSON { "url", "secretArn" }, the secret { "keyPairId", "privateKey" } (the local cloud serves and checks the same signatures)',
+  },
   UserPool: { kind: 'userPool', env: 'USER_POOL_ID', owner: 'auth', description: 'The Cognito user pool; profiles are read from it' },
   OrderPipeline: { kind: 'stateMachine', env: 'ORDER_PIPELINE_ARN', owner: { domain: 'orders' }, description: 'The order pipeline, up to the confirmation gate' },
   GenerationPipeline: {
@@ -104,6 +113,12 @@ export const RESOURCES = {
     env: 'GENERATION_PIPELINE_ARN',
     owner: { domain: 'generation' },
     description: "A confirmed order's production: the LoRA training, every style × pose batch, the identity lock and processing, up to the review",
+  },
+  DeliveryPipeline: {
+    kind: 'stateMachine',
+    env: 'DELIVERY_PIPELINE_ARN',
+    owner: { domain: 'delivery' },
+    description: "A generated order's last stretch: the artists' review gate, the ZIP, the credits of the approved images, and the customer's e-mail",
   },
 } as const satisfies Record<string, ResourceSpec>;
 

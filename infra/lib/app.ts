@@ -92,6 +92,8 @@ export function composeApp(app: App, config: StageConfig, options: ComposeOption
     config,
     uploadsBucket: stateful.uploadsBucket,
     studioMediaBucket: stateful.studioMediaBucket,
+    // One-way, like the buckets: the site stack imports the media distribution's domain.
+    mediaOrigin: stateful.mediaCdn.url,
     index,
   });
   const api = new ApiStack(app, 'Api', {
@@ -162,7 +164,8 @@ function pascalCase(id: string): string {
  *
  * - `config` overrides the defaults of its stage (`resolveStageConfig`).
  * - The feature flags of `cdk.json` are applied, so the templates match the
- *   CLI's; `appProps.context` may add or override context.
+ *   CLI's; `appProps.context` may add or override context. So is cdk.json's
+ *   `mediaSigningPublicKey`, unless `config` gives one.
  * - Call `app.synth()` to synthesize; it throws when cdk-nag reports a finding.
  *
  * @example
@@ -170,13 +173,24 @@ function pascalCase(id: string): string {
  * const template = Template.fromStack(stacks.service);
  */
 export function buildApp(config: Partial<StageConfig> = {}, appProps: AppProps = {}, options: ComposeOptions = {}): BuiltApp {
-  const app = new App({ ...appProps, context: { ...cdkJsonFeatureFlags(), ...appProps.context } });
-  const resolved = resolveStageConfig(config);
+  const cdkJson = cdkJsonContext();
+  const app = new App({ ...appProps, context: { ...featureFlags(cdkJson), ...appProps.context } });
+  // Like the CLI with cdk.json's context: the committed signing public key unless the caller gives one.
+  const resolved = resolveStageConfig({ ...config, mediaSigningPublicKey: config.mediaSigningPublicKey ?? stringOrUndefined(cdkJson.mediaSigningPublicKey) });
   return { app, config: resolved, stacks: composeApp(app, resolved, options) };
 }
 
-/** The `@aws-cdk/…` feature flags from cdk.json (not the stage context). */
-function cdkJsonFeatureFlags(): Record<string, unknown> {
+/** The context of cdk.json. */
+function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(cdkJson.context ?? {}).filter(([key]) => key.startsWith('@aws-cdk/')));
+  return cdkJson.context ?? {};
+}
+
+/** The `@aws-cdk/…` feature flags of a context (not the stage context). */
+function featureFlags(context: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(context).filter(([key]) => key.startsWith('@aws-cdk/')));
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }

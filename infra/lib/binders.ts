@@ -108,6 +108,14 @@ export const BINDERS: { readonly [K in ResourceKind]: Binder<K> } = {
     return mail.sender;
   },
 
+  // The function signs CloudFront URLs itself with the private key from the secret: reading the secret is the whole grant.
+  mediaCdn: (target, cdn, access) => {
+    allow(target, actionsFor('mediaCdn', access), [cdn.secret.secretArn]);
+    if (cdn.secret.encryptionKey) allow(target, ['kms:Decrypt'], [cdn.secret.encryptionKey.keyArn]);
+    // Tokens inside the JSON resolve at deploy time.
+    return JSON.stringify({ url: cdn.url, secretArn: cdn.secret.secretArn });
+  },
+
   // A link, not a permission: nothing to allow.
   site: (_target, site) => site.url,
   apiEndpoint: (_target, api) => api.url,

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import * as path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -66,7 +67,7 @@ export interface StageConfig {
   readonly threatProtection: boolean;
   /**
    * ARN of a WAFv2 web ACL (scope CLOUDFRONT, created in us-east-1) for the
-   * web distribution.
+   * web distribution and the media distribution (delivered images).
    * @default - no web ACL
    */
   readonly webAclArn?: string;
@@ -77,6 +78,19 @@ export interface StageConfig {
    * @default - the web site's CloudFront origin, set after the site exists
    */
   readonly uploadCorsOrigins?: readonly string[];
+  /**
+   * Public half of the key pair that signs links to delivered images: a PEM
+   * `-----BEGIN PUBLIC KEY-----` block of an RSA 2048 key (CloudFront's
+   * requirement). The media distribution trusts only it (a key group), and the
+   * functions sign with the private half, which an operator puts in the
+   * `MediaCdn` signing-key secret together with the key's ID (stack output
+   * `MediaSigningKeyPairId`). Context `mediaSigningPublicKey`: cdk.json holds a
+   * placeholder for `dev` whose private key was discarded, so an operator
+   * replaces it with the public key of a pair they generated. A new key gets a
+   * new key pair ID (CloudFront cannot change a public key in place).
+   * @default - none: the stateful stack refuses to synthesize without it
+   */
+  readonly mediaSigningPublicKey?: string;
 }
 
 /**
@@ -112,7 +126,31 @@ export function resolveStageConfig(partial: Partial<StageConfig> = {}): StageCon
   }
   if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(config.mailFrom)) throw new Error(`mailFrom "${config.mailFrom}" is not an e-mail address.`);
   if (config.apiRateLimit <= 0 || config.apiBurstLimit <= 0) throw new Error('API rate and burst limits must be positive.');
-  return config;
+  if (config.mediaSigningPublicKey === undefined) return config;
+  return { ...config, mediaSigningPublicKey: checkedSigningPublicKey(config.mediaSigningPublicKey) };
+}
+
+/**
+ * The signing public key as CloudFront takes it (PEM with real line breaks; a
+ * `\n` typed on a command line becomes one), or an error naming what is wrong.
+ * A private key is refused outright: Node would derive its public half, but a
+ * private key must never sit in context or in a template.
+ */
+function checkedSigningPublicKey(value: string): string {
+  const pem = `${value.replace(/\\n/g, '\n').trim()}\n`;
+  if (/PRIVATE KEY/.test(pem)) throw new Error('mediaSigningPublicKey holds a private key; give the public key (openssl pkey -pubout) and put the private key in the signing-key secret.');
+  if (!pem.startsWith('-----BEGIN PUBLIC KEY-----')) throw new Error('mediaSigningPublicKey must be a PEM "-----BEGIN PUBLIC KEY-----" block.');
+  let details: { type?: string; bits?: number };
+  try {
+    const key = createPublicKey(pem);
+    details = { type: key.asymmetricKeyType, bits: key.asymmetricKeyDetails?.modulusLength };
+  } catch (error) {
+    throw new Error(`mediaSigningPublicKey is not a readable PEM public key: ${(error as Error).message}`, { cause: error });
+  }
+  if (details.type !== 'rsa' || details.bits !== 2048) {
+    throw new Error(`mediaSigningPublicKey must be an RSA 2048 key (CloudFront signed URLs); it is ${details.type ?? 'unknown'} ${details.bits ?? ''}`.trim() + '.');
+  }
+  return pem;
 }
 
 /** The CDK removal policy for a stage's stateful resources. */

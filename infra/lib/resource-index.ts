@@ -26,6 +26,12 @@ export interface ConstructOfKind {
   readonly apiEndpoint: { readonly url: string };
   /** The issuer (`iss`) and audiences (`aud` / `client_id`) of the sign-in tokens the API accepts. */
   readonly tokenIssuer: { readonly issuer: string; readonly audience: readonly string[] };
+  /**
+   * Where delivered images are served (`https://<distribution>.cloudfront.net`,
+   * signed URLs only) and the secret holding the CloudFront signing key
+   * (JSON `{ "keyPairId", "privateKey" }`).
+   */
+  readonly mediaCdn: { readonly url: string; readonly secret: secretsmanager.ISecret };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface LocalContext {
   readonly siteUrl?: string;
   /** The local API's base URL. */
   readonly apiUrl?: string;
+  /** The local media distribution's public URL (infra/local/media/). */
+  readonly mediaUrl?: string;
   /** The sign-in tokens the API accepts: cognito-local's issuer and the web client, once the pool exists. */
   readonly tokenIssuer?: { readonly issuer: string; readonly audience: readonly string[] };
 }
@@ -70,6 +72,11 @@ export const LOCAL_BINDERS: { readonly [K in ResourceKind]: (resourceId: string,
   // The local SES knows one verified identity, the local sender (infra/local/mail/ses.ts).
   mail: (_id, ctx) => ({ value: LOCAL_MAIL_FROM, resources: [`arn:aws:ses:${ctx.region}:${ctx.accountId}:identity/${LOCAL_MAIL_FROM}`] }),
   site: (_id, ctx) => ({ value: ctx.siteUrl ?? 'http://127.0.0.1:3000', resources: [] }),
+  // The distribution's URL and the secret holding its signing key, which is all a signer may read.
+  mediaCdn: (id, ctx) => {
+    const secretArn = mediaSigningSecretArn(id, ctx);
+    return { value: JSON.stringify({ url: ctx.mediaUrl ?? 'http://127.0.0.1:3002', secretArn }), resources: [secretArn] };
+  },
   apiEndpoint: (_id, ctx) => ({ value: ctx.apiUrl ?? 'http://127.0.0.1:3001', resources: [] }),
   // Before the pool exists (tools that only list variables), an issuer that accepts no token.
   tokenIssuer: (_id, ctx) => ({ value: JSON.stringify(ctx.tokenIssuer ?? { issuer: 'http://127.0.0.1/unconfigured', audience: [] }), resources: [] }),
@@ -78,6 +85,15 @@ export const LOCAL_BINDERS: { readonly [K in ResourceKind]: (resourceId: string,
     return { value: ctx.userPoolId, resources: [`arn:aws:cognito-idp:${ctx.region}:${ctx.accountId}:userpool/${ctx.userPoolId}`] };
   },
 };
+
+/** The local secret holding a media distribution's signing key `{ keyPairId, privateKey }`. */
+export function mediaSigningSecretName(resourceId: string, prefix: string): string {
+  return `${localName(resourceId, prefix)}-signing-key`;
+}
+
+export function mediaSigningSecretArn(resourceId: string, ctx: Pick<LocalContext, 'region' | 'accountId' | 'prefix'>): string {
+  return `arn:aws:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${mediaSigningSecretName(resourceId, ctx.prefix)}`;
+}
 
 /** A policy statement of a local function: what it may call on which resources. */
 export interface LocalStatement {

@@ -55,7 +55,9 @@ import { fileCognitoCodes } from './mail/cognito-codes';
 import { Outbox } from './mail/outbox';
 import { startLocalSes } from './mail/ses';
 import { serveWeb } from './web';
-import { LOCAL_BINDERS } from './binders';
+import { LOCAL_BINDERS, mediaSigningSecretArn, mediaSigningSecretName } from './binders';
+import { serveMedia } from './media/server';
+import { localSigningKey } from './media/signing-key';
 import { startLocalSecretsManager } from './secrets/server';
 import { localStripeAccount } from './stripe/account';
 import { DEFAULT_STRIPE_PORT, localStripeSecrets, startStripeStandIn } from './stripe/server';
@@ -348,7 +350,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { role: 'artist', email: 'artist@example.com', password: 'Artist-demo-2026!', groups: ['artists'] },
 ];
 
-export const DEFAULT_PORTS = { web: 3000, api: 3001, dynamodb: 8000, s3: 4569, cognito: 9229, stepfunctions: 8083, stripe: DEFAULT_STRIPE_PORT, fal: 12311 } as const;
+export const DEFAULT_PORTS = { web: 3000, api: 3001, dynamodb: 8000, s3: 4569, cognito: 9229, stepfunctions: 8083, stripe: DEFAULT_STRIPE_PORT, fal: 12311, media: 3002 } as const;
 export type Ports = Record<keyof typeof DEFAULT_PORTS, number>;
 export const PORT_ENV: Record<keyof Ports, string> = {
   web: 'PORT_WEB',
@@ -359,6 +361,7 @@ export const PORT_ENV: Record<keyof Ports, string> = {
   stepfunctions: 'PORT_STEPFUNCTIONS',
   stripe: 'PORT_STRIPE',
   fal: 'PORT_FAL',
+  media: 'PORT_MEDIA',
 };
 
 export interface LocalCloudOptions {
@@ -465,6 +468,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const fal = await startFalStandIn({ dataDir: join(dataDir, 'fal'), port: ports.fal, knobs: falKnobsFromEnv(process.env), log });
     stops.push(() => fal.stop());
     const falAccount = localFalAccount(fal);
+    // The media distribution's signing key: its private half in the secret signers read, its public half trusted by the local CloudFront.
+    const mediaKey = localSigningKey(join(dataDir, 'media', 'signing-key.json'));
     const secrets = await startLocalSecretsManager({
       region: REGION,
       accountId: ACCOUNT,
@@ -480,6 +485,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           arn: LOCAL_BINDERS.secret('FalSecret', { region: REGION, accountId: ACCOUNT, prefix: PREFIX }).value,
           description: RESOURCES.FalSecret.description,
           secretString: JSON.stringify(falAccount),
+        },
+        {
+          name: mediaSigningSecretName('MediaCdn', PREFIX),
+          arn: mediaSigningSecretArn('MediaCdn', { region: REGION, accountId: ACCOUNT, prefix: PREFIX }),
+          description: 'The media distribution\'s signing key: JSON { "keyPairId", "privateKey" } (the local CloudFront trusts its public half)',
+          secretString: JSON.stringify({ keyPairId: mediaKey.keyPairId, privateKey: mediaKey.privateKey }),
         },
       ],
     });
@@ -501,7 +512,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       invoke: (arn, payload) => started.runtime!.functions.invoke(arn, payload),
     });
     for (const spec of STATE_MACHINES) stateMachineArns[spec.id] = sfn.stateMachineArn(spec.id);
-    const localContext: LocalContext = { region: REGION, accountId: ACCOUNT, prefix: PREFIX, siteUrl: url(ports.web), apiUrl: url(ports.api) };
+    // CloudFront in front of the outputs bucket: objects only to signed, unexpired links, as on AWS.
+    const media = await serveMedia({
+      port: ports.media,
+      s3,
+      bucket: localName('OutputsBucket', PREFIX),
+      publicKeys: { [mediaKey.keyPairId]: mediaKey.publicKey },
+    });
+    stops.push(() => media.close());
+    const localContext: LocalContext = { region: REGION, accountId: ACCOUNT, prefix: PREFIX, siteUrl: url(ports.web), apiUrl: url(ports.api), mediaUrl: media.publicUrl };
     // Building the web app needs none of the services: overlap it with the JVM start.
     const webDir = resolve(dataDir, 'web');
     const building = buildWeb({ outDir: webDir, log: false });
@@ -606,6 +625,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       port: ports.web,
       config: { apiUrl: url(ports.api), region: REGION, cognitoEndpoint: `${url(ports.cognito)}/`, userPoolClientId: pool.clientId },
       s3Url: url(ports.s3),
+      mediaUrl: media.publicUrl,
       outbox,
       log,
     });
@@ -624,6 +644,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       secretsmanager: secrets.url,
       stripe: { url: stripe.url, secretKey: stripeKeys.secretKey, webhookSecret: stripeKeys.webhookSecret },
       fal: { url: fal.url, jwksUrl: fal.jwksUrl, requestLog: join(dataDir, 'fal', 'requests.ndjson') },
+      media: { url: media.publicUrl, keyPairId: mediaKey.keyPairId },
       tableName: TABLE_NAME,
       buckets: BUCKETS,
       stateMachines: stateMachineArns,

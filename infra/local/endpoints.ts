@@ -22,6 +22,8 @@ export interface LocalEndpoints {
   readonly stripe: { readonly url: string; readonly secretKey: string; readonly webhookSecret: string };
   /** The fal.ai stand-in: its queue API (`PUT /_local/knobs` sets its faults), its webhook keys, and the NDJSON line it writes per request. */
   readonly fal: { readonly url: string; readonly jwksUrl: string; readonly requestLog: string };
+  /** The local CloudFront in front of the outputs bucket: it serves delivered images and ZIPs to signed, unexpired links only. */
+  readonly media: { readonly url: string; readonly keyPairId: string };
   readonly tableName: string;
   readonly buckets: { readonly uploads: string; readonly outputs: string };
   readonly stateMachines: Readonly<Record<string, string>>;

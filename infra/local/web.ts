@@ -25,6 +25,8 @@ export interface WebOptions {
   readonly config: WebConfig;
   /** The S3 front browsers upload to and read signed links from, as the site's CSP allows the buckets on AWS. */
   readonly s3Url: string;
+  /** The local media distribution, where delivered images are shown from (as the CSP allows the CloudFront one on AWS). */
+  readonly mediaUrl?: string;
   /** The local outbox, shown at `/outbox` (mail never leaves the machine). */
   readonly outbox?: Outbox;
   readonly log: (line: string) => void;
@@ -37,7 +39,7 @@ export async function serveWeb(options: WebOptions): Promise<Server> {
   const SECURITY_HEADERS = {
     'content-security-policy': contentSecurityPolicy({
       connectSources: [options.config.apiUrl, options.config.cognitoEndpoint.replace(/\/$/, ''), options.s3Url],
-      imageSources: [options.s3Url],
+      imageSources: [options.s3Url, ...(options.mediaUrl ? [options.mediaUrl] : [])],
       upgradeInsecureRequests: false,
     }),
     'x-content-type-options': 'nosniff',

@@ -2,10 +2,13 @@ import * as z from '../validation';
 import { ERRORS, type ErrorCode } from './errors';
 
 /**
- * Who may call a route: `none` (public), `user` (any signed-in person), or a
- * Cognito group. API Gateway checks the token; the handler chain checks the group.
+ * Who may call a route: `none` (public), `user` (any signed-in person), a
+ * Cognito group, or `reviewers` (the admins or the artists: the review gate,
+ * where the handler also checks an artist's assignment). API Gateway checks
+ * the token; the handler chain checks the group.
  */
-export type Auth = 'none' | 'user' | 'admins' | 'artists';
+export type Auth = 'none' | 'user' | 'admins' | 'artists' | 'reviewers';
+export type Group = 'admins' | 'artists';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type Schema = z.ZodMiniType;
 
@@ -73,9 +76,10 @@ export function defineRoute<
   return contract;
 }
 
-/** The groups a route requires, if any. */
-export function groupOf(route: Pick<AnyRoute, 'auth'>): 'admins' | 'artists' | undefined {
-  return route.auth === 'admins' || route.auth === 'artists' ? route.auth : undefined;
+/** The groups a route admits (a caller in any of them may call it); empty when it needs none. */
+export function groupsOf(route: Pick<AnyRoute, 'auth'>): readonly Group[] {
+  if (route.auth === 'reviewers') return ['admins', 'artists'];
+  return route.auth === 'admins' || route.auth === 'artists' ? [route.auth] : [];
 }
 
 /** Every error code a route can answer: its own, plus those its shape implies. */
@@ -95,7 +99,7 @@ export function errorsOf(route: AnyRoute): ErrorCode[] {
     // Every signed-in caller is held to a number of requests a minute (functions/lib/rate-limit.ts).
     codes.add('RATE_LIMITED');
   }
-  if (groupOf(route)) codes.add('FORBIDDEN');
+  if (groupsOf(route).length) codes.add('FORBIDDEN');
   codes.add('INTERNAL_ERROR');
   return [...codes].sort((a, b) => ERRORS[a].status - ERRORS[b].status || a.localeCompare(b));
 }

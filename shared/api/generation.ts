@@ -1,6 +1,5 @@
 import * as z from '../validation';
 import { defineRoute } from './contract';
-import { orderIdParams } from './orders';
 
 /** What the fal webhook did with a delivery (fal only reads the status; people debugging read this). */
 export const FAL_WEBHOOK_OUTCOMES = ['resumed', 'recorded', 'duplicate', 'unknown'] as const;
@@ -64,24 +63,6 @@ export const generatedImageViewSchema = z.object({
   variants: z.array(z.object({ name: z.string(), format: z.string(), width: z.number(), height: z.number(), size: z.number(), sha256: z.string() })),
 });
 export type GeneratedImageView = z.output<typeof generatedImageViewSchema>;
-
-export const listOrderImages = defineRoute({
-  operationId: 'listOrderImages',
-  method: 'GET',
-  path: '/v1/admin/orders/{orderId}/images',
-  auth: 'admins',
-  tag: 'generation',
-  summary: "Every generated image of an order, with its identity score, seed, attempts and list price",
-  params: orderIdParams,
-  status: 200,
-  response: z.object({
-    orderId: z.string(),
-    status: z.string(),
-    imagesPlanned: z.number(),
-    images: z.array(generatedImageViewSchema),
-  }),
-  errors: ['ORDER_NOT_FOUND'],
-});
 
 export const lockStatsRowSchema = z.object({
   engine: z.string(),

@@ -7,12 +7,14 @@ import * as accounts from './accounts';
 import * as admin from './admin';
 import * as apikeys from './apikeys';
 import * as billing from './billing';
+import * as delivery from './delivery';
 import type { AnyRoute } from './contract';
 import * as generation from './generation';
 import * as orders from './orders';
 import * as organisations from './organisations';
 import * as photos from './photos';
 import * as platform from './platform';
+import * as review from './review';
 import * as studios from './studios';
 import * as wallets from './wallets';
 
@@ -64,9 +66,15 @@ export const routes = {
   listApiKeys: apikeys.listApiKeys,
   revokeApiKey: apikeys.revokeApiKey,
   handleFalWebhook: generation.handleFalWebhook,
-  listOrderImages: generation.listOrderImages,
   getLockStats: generation.getLockStats,
   setLockThreshold: generation.setLockThreshold,
+  listOrderImages: review.listOrderImages,
+  listReviews: review.listReviews,
+  assignReviewer: review.assignReviewer,
+  reviewImage: review.reviewImage,
+  deliverOrder: review.deliverOrder,
+  getGallery: delivery.getGallery,
+  getDownload: delivery.getDownload,
 } as const;
 
 export const ALL_ROUTES: readonly AnyRoute[] = Object.values(routes) as readonly AnyRoute[];
@@ -77,6 +85,8 @@ export const TAGS = [
   { name: 'orders', description: 'Customers place orders and follow them.' },
   { name: 'photos', description: 'Selfies uploaded straight to storage, checked as they land, and the submission of an order.' },
   { name: 'generation', description: "A confirmed order's production: the image provider's webhook resumes the training and generation steps waiting for it." },
+  { name: 'review', description: "Artists review each generated image (approve or reject) and deliver the order; admins assign the artists." },
+  { name: 'delivery', description: 'The customer opens the gallery of approved headshots and downloads them, one by one or all in a ZIP, through signed, expiring links.' },
   { name: 'admin', description: 'Studio editors confirm or reject orders before any image is generated.' },
   { name: 'wallets', description: 'Credit wallets: balances, the history of every change, and admin adjustments.' },
   { name: 'billing', description: 'Credit packages, bought through Stripe Checkout; the webhook that credits the wallet.' },

@@ -1,5 +1,5 @@
 import * as z from '../validation';
-import { type AnyRoute, errorsOf, groupOf, pathParamNames, type Schema, shapeOf } from './contract';
+import { type AnyRoute, errorsOf, groupsOf, pathParamNames, type Schema, shapeOf } from './contract';
 import { ERRORS } from './errors';
 import { ALL_ROUTES, TAGS } from './index';
 import { API_VERSION } from './version';
@@ -67,7 +67,7 @@ export function buildOpenApi(options: OpenApiOptions = {}): OpenApiDocument {
 }
 
 function operation(route: AnyRoute): Json {
-  const group = groupOf(route);
+  const groups = groupsOf(route);
   const errors = errorsOf(route);
   const responses: Record<string, Json> = {
     [String(route.status)]: { description: route.summary, content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
@@ -87,7 +87,7 @@ function operation(route: AnyRoute): Json {
     // Either credential: a token, or (for routes a person without a group may call) an API key.
     security: route.auth === 'none' ? [] : route.auth === 'user' ? [{ cognito: [] }, { apiKey: [] }] : [{ cognito: [] }],
     'x-auth': route.auth,
-    ...(group ? { 'x-required-group': group } : {}),
+    ...(groups.length ? { 'x-required-groups': groups } : {}),
     parameters: [...parameters(route, 'path'), ...parameters(route, 'query')],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
     responses,

@@ -1,6 +1,6 @@
 import { ROUTES, routeKey } from '../../infra/catalogue';
 import { startLocalCloud, type RunningCloud } from '../support/local-cloud';
-import { adminsOnly, everyone, expectedFor, inconsistentExpectations, matrixCase, runCase, signedIn, type MatrixCase } from '../support/authorisation/matrix';
+import { adminsOnly, everyone, reviewersOnly, expectedFor, inconsistentExpectations, matrixCase, runCase, signedIn, type MatrixCase } from '../support/authorisation/matrix';
 import { KEY_ACTS_AS, PRINCIPALS, type Principal, type PrincipalId } from '../support/authorisation/principals';
 import { studioInput, styleInput, World } from '../support/authorisation/world';
 
@@ -283,13 +283,60 @@ const MATRIX: Record<string, MatrixCase<unknown>[]> = {
       expect: everyone('400 INVALID_SIGNATURE'),
     }),
   ],
-  'GET /v1/admin/orders/{orderId}/images': [
-    matrixCase({ name: "customer A's order at the gate (no images yet)", request: () => ({ params: { orderId: fx().gateOrderId } }), expect: adminsOnly(200) }),
-  ],
   'GET /v1/admin/generation/identity-lock': [matrixCase({ request: () => ({}), expect: adminsOnly(200) })],
   'PUT /v1/admin/generation/identity-lock': [
     // The default, set again: the other test files' orders are judged as before.
     matrixCase({ request: () => ({ body: { threshold: 0.65 } }), expect: adminsOnly(200) }),
+  ],
+
+  // ── review ───────────────────────────────────────────────────────────────────────────────────
+  // Admins review any order, an artist the orders assigned to them: an order not at the gate is
+  // found by admins (its images, none yet) and by no artist.
+  'GET /v1/admin/orders/{orderId}/images': [
+    matrixCase({
+      name: "customer A's order at the gate (no images yet)",
+      request: () => ({ params: { orderId: fx().gateOrderId } }),
+      expect: reviewersOnly(200, '404 ORDER_NOT_FOUND'),
+    }),
+  ],
+  'GET /v1/admin/reviews': [matrixCase({ request: () => ({}), expect: reviewersOnly(200, 200) })],
+  'PUT /v1/admin/orders/{orderId}/assignment': [
+    matrixCase({
+      name: "customer A's order at the gate (not in review)",
+      request: () => ({ params: { orderId: fx().gateOrderId }, body: { artistId: 'me' } }),
+      expect: reviewersOnly('404 ORDER_NOT_FOUND', '404 ORDER_NOT_FOUND'),
+    }),
+  ],
+  'POST /v1/admin/images/{imageId}/review': [
+    matrixCase({
+      name: "an image of customer A's order at the gate (none yet)",
+      request: () => ({ params: { imageId: `${fx().gateOrderId}.corporate-grey-front-0` }, body: { decision: 'approve' } }),
+      expect: reviewersOnly('404 IMAGE_NOT_FOUND', '404 IMAGE_NOT_FOUND'),
+    }),
+  ],
+  'POST /v1/admin/orders/{orderId}/deliver': [
+    matrixCase({
+      name: "customer A's order at the gate (not in review)",
+      request: () => ({ params: { orderId: fx().gateOrderId } }),
+      expect: reviewersOnly('404 ORDER_NOT_FOUND', '404 ORDER_NOT_FOUND'),
+      unchanged: () => world.order(fx().gateOrderId),
+    }),
+  ],
+
+  // ── delivery ─────────────────────────────────────────────────────────────────────────────────
+  'GET /v1/orders/{orderId}/gallery': [
+    matrixCase({
+      name: "customer A's order at the gate (not delivered)",
+      request: () => ({ params: { orderId: fx().gateOrderId } }),
+      expect: signedIn({ customer: '409 ORDER_NOT_DELIVERED', admin: '409 ORDER_NOT_DELIVERED', others: ORDER_404 }),
+    }),
+  ],
+  'GET /v1/orders/{orderId}/download': [
+    matrixCase({
+      name: "customer A's order at the gate (not delivered)",
+      request: () => ({ params: { orderId: fx().gateOrderId } }),
+      expect: signedIn({ customer: '409 ORDER_NOT_DELIVERED', admin: '409 ORDER_NOT_DELIVERED', others: ORDER_404 }),
+    }),
   ],
 
   // ── organisations ────────────────────────────────────────────────────────────────────────────

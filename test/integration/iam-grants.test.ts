@@ -39,6 +39,11 @@ interface GrantCase {
   readonly follow?: (answer: Answer) => Promise<number>;
   /** Why no call can show the grant missing on this machine; the case is listed but not run. */
   readonly skip?: string;
+  /**
+   * A pipeline task that only logs the refusal: a customer e-mail that could not be
+   * sent never undoes the step it follows, so the invocation succeeds and the log shows it.
+   */
+  readonly logged?: true;
 }
 
 /** Posts a presigned POST's form with a small PNG as the file, as a browser would. */
@@ -79,6 +84,14 @@ describe('every grant of the catalogue is needed: without its statement, the cal
   let imageToComplete: string;
   let imageToDelete: string;
   let png: Buffer;
+  let artistSub: string;
+  /** Orders written straight into the table in the state a case needs, two per case (its run without the grant, and with all). */
+  const seeded = new Map<string, string[]>();
+  const seededOrder = (pool: string) => () => {
+    const id = seeded.get(pool)?.shift();
+    if (!id) throw new Error(`No seeded order left in ${pool}`);
+    return id;
+  };
   const logs: { functionId: string; line: string }[] = [];
   const denials: { functionId: string; action: string; resource: string }[] = [];
 
@@ -385,6 +398,11 @@ describe('every grant of the catalogue is needed: without its statement, the cal
   const collectTraining = (state: string) => ({ orderId: randomId(), request: { requestId: randomId(), endpoint: 'fal-ai/flux-lora-fast-training' }, state });
   const train = () => ({ orderId: randomId(), kind: 'train', engine: 'balanced' });
   const LINK = 'is a link, not a permission: the grant gives a URL and no IAM statement, so there is no call to refuse';
+  const assign = (orderId: string, artistId: string) =>
+    makeEvent({ routeKey: 'PUT /v1/admin/orders/{orderId}/assignment', claims: admin(), pathParameters: { orderId }, body: { artistId } });
+  const deliver = (orderId: string) => makeEvent({ routeKey: 'POST /v1/admin/orders/{orderId}/deliver', claims: admin(), pathParameters: { orderId } });
+  const gallery = (what: 'gallery' | 'download', orderId: string) =>
+    makeEvent({ routeKey: `GET /v1/orders/{orderId}/${what}`, claims: customer(), pathParameters: { orderId } });
   CASES.push(
     { grant: 'PrepareGeneration/Table', denied: 'dynamodb:GetItem', event: () => ({ orderId: randomId() }) },
     // The order at the gate has accepted photos: their face crops are read for the training ZIP.
@@ -454,6 +472,70 @@ describe('every grant of the catalogue is needed: without its statement, the cal
       status: 500,
       event: () => makeEvent({ routeKey: 'PUT /v1/admin/generation/identity-lock', claims: admin(), body: { threshold: 0.65 } }),
     },
+    // ListOrderImages signs links to the customer's selfies beside the images: a link is refused when it is used.
+    {
+      grant: 'ListOrderImages/UploadsBucket',
+      denied: 's3:GetObject',
+      status: 200,
+      event: () => makeEvent({ routeKey: 'GET /v1/admin/orders/{orderId}/images', claims: admin(), pathParameters: { orderId: order.orderId } }),
+      follow: (answer) => fetchLink(bodyOf<{ selfies: { url: string }[] }>(answer).selfies[0]?.url),
+    },
+
+    // Review: the gate's reads and writes, the artist's groups, and the resume of the delivery pipeline.
+    { grant: 'ListReviews/Table', denied: 'dynamodb:Query', status: 500, event: () => makeEvent({ routeKey: 'GET /v1/admin/reviews', claims: admin() }) },
+    { grant: 'AssignReviewer/Table', denied: 'dynamodb:GetItem', status: 500, event: () => assign(randomId(), artistSub) },
+    // The order is at the gate; the artist's groups are read before the assignment is written.
+    { grant: 'AssignReviewer/UserPool', denied: 'cognito-idp:AdminListGroupsForUser', status: 500, event: () => assign(seededOrder('inReview')(), artistSub) },
+    {
+      grant: 'ReviewImage/Table',
+      denied: 'dynamodb:GetItem',
+      status: 500,
+      event: () => makeEvent({ routeKey: 'POST /v1/admin/images/{imageId}/review', claims: admin(), pathParameters: { imageId: `${randomId()}.corporate-grey-front-0` }, body: { decision: 'approve' } }),
+    },
+    { grant: 'DeliverOrder/Table', denied: 'dynamodb:GetItem', status: 500, event: () => deliver(randomId()) },
+    // Every image decided: the token is claimed, the resume refused, the token put back.
+    { grant: 'DeliverOrder/DeliveryPipeline', denied: 'states:SendTaskSuccess', status: 503, event: () => deliver(seededOrder('decided')()) },
+
+    // Delivery: the pipeline's steps and the customer's gallery and download.
+    { grant: 'AwaitReview/Table', denied: 'dynamodb:GetItem', event: () => ({ orderId: randomId(), taskToken: 'grant-test-token' }) },
+    { grant: 'ExportArchive/Table', denied: 'dynamodb:GetItem', event: () => ({ orderId: randomId() }) },
+    {
+      grant: 'ExportArchive/OutputsBucket',
+      denied: 's3:GetObject',
+      event: () => ({}),
+      skip: 'the ZIP is built only from the approved images of a reviewed order; this test does not run production, the review-and-delivery integration test builds one',
+    },
+    { grant: 'SettleDelivery/Table', denied: 'dynamodb:GetItem', event: () => ({ orderId: randomId() }) },
+    { grant: 'NotifyDelivered/Table', denied: 'dynamodb:GetItem', event: () => ({ orderId: randomId() }) },
+    // A delivered order: the link to its ZIP is signed with the key in the secret, the address read from the pool, the mail sent.
+    { grant: 'NotifyDelivered/MediaCdn', denied: 'secretsmanager:GetSecretValue', event: () => ({ orderId: seededOrder('delivered')() }) },
+    { grant: 'NotifyDelivered/UserPool', denied: 'cognito-idp:AdminGetUser', event: () => ({ orderId: seededOrder('delivered')() }) },
+    { grant: 'NotifyDelivered/Mail', denied: 'ses:SendEmail', event: () => ({ orderId: seededOrder('delivered')() }) },
+    { grant: 'NotifyDelivered/Site', denied: '', event: () => ({}), skip: `Site ${LINK} (SITE_URL)` },
+    // The review gate is closed first.
+    { grant: 'FailDelivery/Table', denied: 'dynamodb:UpdateItem', event: () => ({ orderId: randomId(), error: { Error: 'States.Timeout', Cause: 'grant test' } }) },
+    { grant: 'FailDelivery/UserPool', denied: 'cognito-idp:AdminGetUser', event: () => ({ orderId: seededOrder('inReview')(), error: { Error: 'States.Timeout', Cause: 'grant test' } }) },
+    { grant: 'FailDelivery/Mail', denied: 'ses:SendEmail', event: () => ({ orderId: seededOrder('inReview')(), error: { Error: 'States.Timeout', Cause: 'grant test' } }) },
+    { grant: 'FailDelivery/Site', denied: '', event: () => ({}), skip: `Site ${LINK} (SITE_URL)` },
+    { grant: 'GetGallery/Table', denied: 'dynamodb:GetItem', status: 500, event: () => gallery('gallery', randomId()) },
+    { grant: 'GetGallery/MediaCdn', denied: 'secretsmanager:GetSecretValue', status: 500, event: () => gallery('gallery', seededOrder('delivered')()) },
+    { grant: 'GetDownload/Table', denied: 'dynamodb:GetItem', status: 500, event: () => gallery('download', randomId()) },
+    { grant: 'GetDownload/MediaCdn', denied: 'secretsmanager:GetSecretValue', status: 500, event: () => gallery('download', seededOrder('delivered')()) },
+    // A generated order goes to review: its delivery pipeline is started.
+    { grant: 'FinishGeneration/DeliveryPipeline', denied: 'states:StartExecution', event: () => ({ orderId: seededOrder('generated')() }) },
+
+    // The customer's e-mails of steps that go on when the mail cannot be sent: the refusal is logged.
+    ...(['UserPool', 'Mail'] as const).flatMap((resource): GrantCase[] => {
+      const denied = resource === 'Mail' ? 'ses:SendEmail' : 'cognito-idp:AdminGetUser';
+      return [
+        { grant: `CheckPhotos/${resource}`, denied, logged: true, event: () => ({ orderId: seededOrder(`validating:${resource}`)(), attempt: 0 }) },
+        { grant: `FailOrder/${resource}`, denied, logged: true, event: () => ({ orderId: seededOrder(`submitted:${resource}`)(), error: { Error: 'ConfirmationExpired' } }) },
+        { grant: `FailGeneration/${resource}`, denied, logged: true, event: () => ({ orderId: seededOrder(`generating:${resource}`)(), error: { Error: 'ProviderFailedRepeatedly', Cause: 'grant test' } }) },
+        { grant: `CompleteOrder/${resource}`, denied, logged: true, event: () => ({ orderId: seededOrder(`atGate:${resource}`)(), decision: { decision: 'confirm', decidedBy: adminSub }, plans: [] }) },
+      ];
+    }),
+    ...['CheckPhotos', 'FailOrder', 'FailGeneration', 'CompleteOrder'].map((id): GrantCase => ({ grant: `${id}/Site`, denied: '', event: () => ({}), skip: `Site ${LINK} (SITE_URL)` })),
+
     // Last: it confirms the order at the gate (the table and bucket are granted), then cannot start its production.
     {
       grant: 'CompleteOrder/GenerationPipeline',
@@ -510,6 +592,49 @@ describe('every grant of the catalogue is needed: without its statement, the cal
       );
     await request(finishedRequest, { outcome: 'OK', outcomeAt: new Date().toISOString(), reportedBy: 'webhook' });
     await request(waitingRequest, { taskToken: 'grant-test-token' });
+    artistSub = subOf(await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'artist')));
+    // Orders in the states the review, delivery and e-mail cases need, written as the stores write them.
+    const put = (item: Record<string, unknown>) => doc.send(new PutCommand({ TableName: cloud.endpoints.tableName, Item: item }));
+    const seedOrders = async (pool: string, status: string, extra: Record<string, unknown> = {}, after?: (orderId: string) => Promise<unknown>) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const orderId = randomId();
+        const at = new Date().toISOString();
+        await put({
+          pk: `ORDER#${orderId}`,
+          sk: 'ORDER',
+          orderId,
+          customerId: customerSub,
+          status,
+          studioId: 'north-light-studio',
+          studioName: 'North Light Studio',
+          styles: ['corporate-grey'],
+          styleDetails: order.styleDetails,
+          credits: 0,
+          photoCount: 0,
+          createdAt: at,
+          updatedAt: at,
+          timeline: [{ status, at }],
+          ...extra,
+        });
+        await after?.(orderId);
+        ids.push(orderId);
+      }
+      seeded.set(pool, ids);
+    };
+    const review = (orderId: string, extra: Record<string, unknown> = {}) =>
+      put({ pk: `ORDER#${orderId}`, sk: 'REVIEW', orderId, customerId: customerSub, status: 'WAITING', waitingSince: new Date().toISOString(), toDecide: 1, approved: 0, rejected: 0, version: 0, taskToken: 'grant-test-token', ...extra });
+    await seedOrders('inReview', 'PENDING_REVIEW', {}, (orderId) => review(orderId));
+    await seedOrders('decided', 'PENDING_REVIEW', {}, (orderId) => review(orderId, { approved: 1 }));
+    const archive = { key: 'deliveries/local/grant-test/headshots.zip', size: 22, sha256: '0'.repeat(64), entries: 1, builtAt: new Date().toISOString() };
+    await seedOrders('delivered', 'DELIVERED', {}, (orderId) => put({ pk: `ORDER#${orderId}`, sk: 'DELIVERY', orderId, archive, charged: 0, returned: 0, approved: 1 }));
+    await seedOrders('generated', 'GENERATING', { imagesKept: 1, imagesDone: 1, imagesRejected: 0 });
+    // Each of another (made-up) customer, so the demo customer's count of open orders stays true. Without the
+    // pool, the address is looked up (AdminGetUser); without mail, the order carries it and the send is refused.
+    for (const [pool, status] of [['validating', 'VALIDATING'], ['submitted', 'SUBMITTED'], ['generating', 'GENERATING'], ['atGate', 'PENDING_EDITOR_CONFIRMATION']] as const) {
+      await seedOrders(`${pool}:UserPool`, status, { customerId: randomId() });
+      await seedOrders(`${pool}:Mail`, status, { customerId: randomId(), customerEmail: 'grant-test@example.com' });
+    }
     // Opens the customer's personal wallet, which the wallet cases read and adjust.
     expect((await asCustomer.call('GET', '/v1/me')).status).toBe(200);
     const created = async () => {
@@ -582,6 +707,9 @@ describe('every grant of the catalogue is needed: without its statement, the cal
         expect(answer?.statusCode).toBe(c.status);
         if (c.status >= 400) expect(JSON.parse(answer!.body!)).toMatchObject({ code: expect.any(String) });
         await eventually(async () => logs.find((l) => l.functionId === functionId && /AccessDenied/.test(l.line)), 5_000, 'the AccessDenied in the log');
+      } else if (c.logged) {
+        expect(error).toBeUndefined();
+        await eventually(async () => logs.find((l) => l.functionId === functionId && /AccessDenied|is not authorized to perform/.test(l.line)), 5_000, 'the AccessDenied in the log');
       } else {
         // A pipeline task fails its invocation with the service's AccessDenied, which Step Functions would see
         // (Powertools' secrets provider wraps it as a GetParameterError that keeps the service's message).

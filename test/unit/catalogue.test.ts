@@ -18,7 +18,7 @@ import {
   type StateMachineSpec,
 } from '../../infra/catalogue';
 import { bindLocally } from '../../infra/local/binders';
-import { groupOf } from '../../shared/api/contract';
+import { groupsOf } from '../../shared/api/contract';
 
 const ALL_ENV_NAMES = Object.values(RESOURCES).map((r) => r.env);
 /** Each function's variables, derived from its grants as the local cloud derives them. */
@@ -145,19 +145,22 @@ describe('Catalogue', () => {
 
     it('asks only for groups the user pool creates', () => {
       // Prepare
-      const groups = ROUTES.flatMap((r) => groupOf(r) ?? []);
+      const groups = ROUTES.flatMap((r) => groupsOf(r));
 
       // Assess
       expect(GROUPS.map((g) => g.name)).toEqual(expect.arrayContaining(groups));
     });
 
-    it('keeps every admin path behind the admins group', () => {
+    it('keeps every admin path behind the admins group, or the reviewers (admins and artists) for the review gate', () => {
       // Prepare
       const adminRoutes = ROUTES.filter((r) => r.path.startsWith('/v1/admin/') || r.path === '/v1/admin');
+      const reviewRoutes = adminRoutes.filter((r) => r.auth === 'reviewers');
 
       // Assess
       expect(adminRoutes.length).toBeGreaterThan(0);
-      expect(adminRoutes.map((r) => r.auth)).toEqual(adminRoutes.map(() => 'admins'));
+      expect(adminRoutes.map((r) => r.auth)).toEqual(adminRoutes.map((r) => (r.auth === 'reviewers' ? 'reviewers' : 'admins')));
+      // Only the review gate's routes let artists in.
+      expect(reviewRoutes.map((r) => r.contract.tag).filter((tag) => tag !== 'review')).toEqual([]);
     });
 
     it('puts every route under /v1', () => {

@@ -1,7 +1,7 @@
 /**
  * The HTML invitation e-mail: simple markup with inline styles, as mail
  * clients want it. `{{name}}` placeholders are filled, HTML-escaped, by
- * `render` (./render.ts).
+ * `render` (functions/lib/mail-render.ts).
  */
 export const INVITATION_HTML = `<!doctype html>
 <html lang="en">

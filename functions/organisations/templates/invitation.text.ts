@@ -1,6 +1,6 @@
 /**
  * The plain-text invitation e-mail. `{{name}}` placeholders are filled by
- * `render` (./render.ts); every placeholder must be given a value.
+ * `render` (functions/lib/mail-render.ts); every placeholder must be given a value.
  */
 export const INVITATION_TEXT = `Hello,
 

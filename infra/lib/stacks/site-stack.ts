@@ -11,6 +11,8 @@ export interface SiteStackProps extends StackProps {
   readonly uploadsBucket: s3.IBucket;
   /** Likewise for studio images. */
   readonly studioMediaBucket: s3.IBucket;
+  /** The media distribution's origin (`https://<domain>`): the app shows delivered images from it. */
+  readonly mediaOrigin: string;
   /** The registry's `site` entry (the web app's origin) is recorded here. */
   readonly index: ResourceIndex;
 }
@@ -33,8 +35,9 @@ export class SiteStack extends Stack {
         `https://cognito-idp.${this.region}.amazonaws.com`,
         `https://${props.uploadsBucket.bucketRegionalDomainName}`,
         `https://${props.studioMediaBucket.bucketRegionalDomainName}`,
+        props.mediaOrigin,
       ],
-      imageSources: [`https://${props.uploadsBucket.bucketRegionalDomainName}`, `https://${props.studioMediaBucket.bucketRegionalDomainName}`],
+      imageSources: [`https://${props.uploadsBucket.bucketRegionalDomainName}`, `https://${props.studioMediaBucket.bucketRegionalDomainName}`, props.mediaOrigin],
       webAclArn: config.webAclArn,
       removalPolicy: removalPolicyOf(config),
     });

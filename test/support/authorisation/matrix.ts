@@ -60,6 +60,9 @@ export const everyone = (expected: Expected): Expectations => ({ anonymous: expe
 /** A route of the `admins` group: 401 without a token, 403 FORBIDDEN to every other signed-in person. */
 export const adminsOnly = (forAdmin: Expected): Expectations => ({ anonymous: 401, admin: forAdmin, others: '403 FORBIDDEN' });
 
+/** A route of the review gate (`reviewers`): admins and artists, each getting what the route gives them; 403 FORBIDDEN to everyone else. */
+export const reviewersOnly = (forAdmin: Expected, forArtist: Expected): Expectations => ({ anonymous: 401, admin: forAdmin, artist: forArtist, others: '403 FORBIDDEN' });
+
 /** A route for any signed-in person: 401 without a token, then what each gets. */
 export const signedIn = (expectations: Omit<Expectations, 'anonymous'>): Expectations => ({ anonymous: 401, ...expectations });
 

@@ -16,6 +16,8 @@ export const TEST_ENV = {
   GENERATION_PIPELINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:GenerationPipeline',
   FAL_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:fal-AbCdEf',
   API_URL: 'https://api.example.com',
+  DELIVERY_PIPELINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:DeliveryPipeline',
+  MEDIA_CDN: JSON.stringify({ url: 'https://media.example.com', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:media-AbCdEf' }),
 } as const;
 
 Object.assign(process.env, TEST_ENV, {

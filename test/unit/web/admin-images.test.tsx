@@ -1,5 +1,5 @@
 import { render } from 'preact-render-to-string';
-import type { GeneratedImageView } from '../../../shared/api/generation';
+import type { ReviewImageView as GeneratedImageView } from '../../../shared/api/review';
 import type { OrderView } from '../../../shared/orders';
 import {
   barWidth,
@@ -32,6 +32,7 @@ function image(imageId: string, extra: Partial<GeneratedImageView> = {}): Genera
   const score = extra.identityScore ?? 0.8;
   return {
     imageId,
+    reviewImageId: `00000000-0000-4000-8000-000000000000.${imageId}`,
     styleId: 'corporate-grey',
     poseId: 'front',
     slot: 0,

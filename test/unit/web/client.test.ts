@@ -91,11 +91,11 @@ describe('ApiClient', () => {
 
   it("reads an order's generated images and the identity lock's figures, with the token", async () => {
     const calls = fakeFetch([
-      { status: 200, body: { orderId: 'o 1', status: 'GENERATING', imagesPlanned: 12, images: [] } },
+      { status: 200, body: { orderId: 'o 1', status: 'GENERATING', imagesPlanned: 12, images: [], selfies: [] } },
       { status: 200, body: { threshold: 0.65, rows: [{ engine: 'balanced', styleId: 'corporate-grey', judged: 14, rejected: 2, rejectionRate: 0.143, slotsRejected: 0 }] } },
     ]);
     const client = new ApiClient('https://api.test', tokens);
-    expect(await client.orderImages('o 1')).toEqual({ orderId: 'o 1', status: 'GENERATING', imagesPlanned: 12, images: [] });
+    expect(await client.orderImages('o 1')).toEqual({ orderId: 'o 1', status: 'GENERATING', imagesPlanned: 12, images: [], selfies: [] });
     expect((await client.lockStats()).rows[0]!.rejectionRate).toBe(0.143);
     expect(calls.map((c) => c.url)).toEqual(['https://api.test/v1/admin/orders/o%201/images', 'https://api.test/v1/admin/generation/identity-lock']);
     expect((calls[1].init.headers as Record<string, string>).Authorization).toBe('Bearer id-token');

@@ -175,7 +175,7 @@ export function accessLabel(access: Access): string {
     case 'user':
       return 'Any signed-in person';
     case 'group':
-      return `Signed in, group “${access.group}”`;
+      return access.group === 'reviewers' ? 'Signed in, group “admins” or “artists”' : `Signed in, group “${access.group}”`;
   }
 }
 

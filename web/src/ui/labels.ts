@@ -12,6 +12,7 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   TRAINING: 'Learning your face',
   GENERATING: 'Generating',
   PENDING_REVIEW: 'In review',
+  DELIVERED: 'Delivered',
   REJECTED: 'Rejected',
   EXPIRED: 'Expired',
   FAILED: 'Failed',
@@ -29,6 +30,7 @@ export const STATUS_EXPLANATIONS: Readonly<Record<OrderStatus, string>> = {
   TRAINING: 'Our model is learning your face from your selfies. This takes a few minutes; this page updates by itself.',
   GENERATING: 'Your headshots are being made, pose by pose. Each one is checked to look like you before it is kept.',
   PENDING_REVIEW: 'Your headshots are made. A studio artist is reviewing them before they are delivered to you.',
+  DELIVERED: 'Your headshots are ready. Open the gallery to see them, download them one by one, or download them all as a ZIP.',
   REJECTED: 'A studio editor could not accept this order. You were not charged.',
   EXPIRED: 'Nobody confirmed the order in time, so it was closed. You were not charged.',
   FAILED: 'Something went wrong on our side while preparing the order. Our team has been alerted.',
@@ -60,6 +62,7 @@ export function statusTone(status: string): Tone {
     case 'PENDING_REDRIVE':
       return 'progress';
     case 'CONFIRMED':
+    case 'DELIVERED':
     case 'SUCCEEDED':
     case 'ACCEPTED':
       return 'success';

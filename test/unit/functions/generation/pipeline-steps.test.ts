@@ -1,6 +1,7 @@
 import '../../helpers/env';
 import 'aws-sdk-client-mock-jest';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { unzipSync } from 'fflate';
 import { collectTrainingHandler } from '#functions/generation/collect-training.handler';
@@ -182,17 +183,35 @@ describe('the generation pipeline steps', () => {
   });
 
   describe('Functions: FinishGeneration and FailGeneration', () => {
-    it('moves a generated order to PENDING_REVIEW, saying how many were kept and set aside', async () => {
+    const DELIVERY_PIPELINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:DeliveryPipeline';
+    const sfnMock = mockClient(SFNClient);
+    beforeEach(() => sfnMock.reset());
+    const finish = (store: FakeOrderStore) => finishGenerationHandler({ orders: store, sfn: new SFNClient({}), deliveryPipeline: DELIVERY_PIPELINE });
+
+    it('moves a generated order to PENDING_REVIEW, saying how many were kept and set aside, and starts its delivery pipeline', async () => {
+      sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution' });
       const store = new FakeOrderStore().seed(orderRecord({ status: 'GENERATING', imagesKept: 10, imagesRejected: 2 }));
-      await invokeTask(finishGenerationHandler({ orders: store }), { orderId: ORDER_ID });
+      await invokeTask(finish(store), { orderId: ORDER_ID });
       const order = await store.get(ORDER_ID);
       expect(order?.status).toBe('PENDING_REVIEW');
       expect(order?.timeline.at(-1)?.detail).toBe('10 headshots ready for review (2 set aside: they did not look enough like you)');
+      expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: DELIVERY_PIPELINE, name: `${ORDER_ID}-delivery`, input: JSON.stringify({ orderId: ORDER_ID }) });
     });
 
-    it('fails production when the identity lock kept nothing', async () => {
+    it('starts the delivery pipeline again when retried, and takes an execution that exists already as started', async () => {
+      sfnMock.on(StartExecutionCommand).rejectsOnce(new Error('throttled')).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+      const store = new FakeOrderStore().seed(orderRecord({ status: 'GENERATING', imagesKept: 3 }));
+      await expect(invokeTask(finish(store), { orderId: ORDER_ID })).rejects.toThrow('throttled');
+      // The order moved before the start failed: the retry finds it in review and starts the pipeline once more.
+      expect((await store.get(ORDER_ID))?.status).toBe('PENDING_REVIEW');
+      await expect(invokeTask(finish(store), { orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'PENDING_REVIEW' });
+      expect(sfnMock).toHaveReceivedCommandTimes(StartExecutionCommand, 2);
+    });
+
+    it('fails production when the identity lock kept nothing, and starts no delivery', async () => {
       const store = new FakeOrderStore().seed(orderRecord({ status: 'GENERATING', imagesKept: 0, imagesRejected: 12 }));
-      await expect(invokeTask(finishGenerationHandler({ orders: store }), { orderId: ORDER_ID })).rejects.toMatchObject({ name: 'NoImagesKept' });
+      await expect(invokeTask(finish(store), { orderId: ORDER_ID })).rejects.toMatchObject({ name: 'NoImagesKept' });
+      expect(sfnMock).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
     });
 
     it('ends the order FAILED with the reason the customer reads and frees the slots it still held, and no one else’s', async () => {

@@ -1,7 +1,7 @@
 import { invitationLink, invitationMessage, siteUrlFromEnv } from '#functions/organisations/invitation-mail';
 import { INVITATION_HTML } from '#functions/organisations/templates/invitation.html';
 import { INVITATION_TEXT } from '#functions/organisations/templates/invitation.text';
-import { escapeHtml, render } from '#functions/organisations/templates/render';
+import { escapeHtml, render } from '#lib/mail-render';
 
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde';
 

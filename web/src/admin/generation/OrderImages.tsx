@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { GeneratedImageView } from '../../../../shared/api/generation';
+import type { ReviewImageView as GeneratedImageView } from '../../../../shared/api/review';
 import type { OrderView } from '../../../../shared/orders';
 import { ApiError, type OrderImages as OrderImagesAnswer } from '../../api/client';
 import { useApp } from '../../app/context';

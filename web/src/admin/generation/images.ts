@@ -1,4 +1,4 @@
-import type { GeneratedImageView } from '../../../../shared/api/generation';
+import type { ReviewImageView as GeneratedImageView } from '../../../../shared/api/review';
 import { ENGINE_PRESETS, POSES } from '../../../../shared/generation';
 import type { OrderStatus, OrderView } from '../../../../shared/orders';
 
@@ -23,7 +23,7 @@ export const IMAGE_FILTERS: readonly { readonly id: ImageFilter; readonly label:
  * (in review, or failed after generation started).
  */
 export function showsImages(order: Pick<OrderView, 'status' | 'timeline'>): boolean {
-  if (order.status === 'GENERATING' || order.status === 'PENDING_REVIEW') return true;
+  if (order.status === 'GENERATING' || order.status === 'PENDING_REVIEW' || order.status === 'DELIVERED') return true;
   return order.status === 'FAILED' && order.timeline.some((entry) => entry.status === 'GENERATING');
 }
 
