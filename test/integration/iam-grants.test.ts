@@ -85,7 +85,7 @@ describe('every grant of the catalogue is needed: without its statement, the cal
   let imageToDelete: string;
   let png: Buffer;
   let artistSub: string;
-  /** Orders written straight into the table in the state a case needs, two per case (its run without the grant, and with all). */
+  /** Orders written straight into the table in the state a case needs: each case takes two (its run without the grant, and with all). */
   const seeded = new Map<string, string[]>();
   const seededOrder = (pool: string) => () => {
     const id = seeded.get(pool)?.shift();
@@ -597,7 +597,7 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     const put = (item: Record<string, unknown>) => doc.send(new PutCommand({ TableName: cloud.endpoints.tableName, Item: item }));
     const seedOrders = async (pool: string, status: string, extra: Record<string, unknown> = {}, after?: (orderId: string) => Promise<unknown>) => {
       const ids: string[] = [];
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < 12; i++) {
         const orderId = randomId();
         const at = new Date().toISOString();
         await put({

@@ -1,38 +1,25 @@
+import { PARAGRAPH, htmlAddress, htmlButton, htmlMail } from '#lib/mail-frame';
+
 /**
  * The HTML mail telling a customer that their order failed, why, and what
  * happened to its credits: simple markup with inline styles, as mail clients
  * want it. Values are HTML-escaped by `render` (`#lib/mail-render`).
  */
-export const ORDER_FAILED_HTML = `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>Your {{studioName}} order could not be completed</title>
-  </head>
-  <body style="margin:0;padding:24px;background:#f5f5f4;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1c1917;">
-    <table role="presentation" width="100%" cellspacing="0" cellpadding="0" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:12px;">
-      <tr>
-        <td style="padding:32px;">
-          <p style="margin:0 0 16px;font-size:14px;color:#57534e;">Headshot Studio</p>
-          <h1 style="margin:0 0 16px;font-size:22px;">Your order could not be completed</h1>
-          <p style="margin:0 0 16px;line-height:1.5;">{{greeting}}</p>
-          <p style="margin:0 0 16px;line-height:1.5;">We are sorry: your <strong>{{studioName}}</strong> order could not be completed.</p>
-          <p style="margin:0 0 16px;line-height:1.5;">What went wrong: {{reason}}</p>
+export const ORDER_FAILED_HTML = htmlMail(
+  `Your {{studioName}} order could not be completed`,
+  `Your order could not be completed`,
+  `
+          <p style="${PARAGRAPH}">{{greeting}}</p>
+          <p style="${PARAGRAPH}">We are sorry: your <strong>{{studioName}}</strong> order could not be completed.</p>
+          <p style="${PARAGRAPH}">What went wrong: {{reason}}</p>
           {{#hasRefund}}
-          <p style="margin:0 0 16px;line-height:1.5;">We returned <strong>{{refunded}}</strong> to your wallet.</p>
+          <p style="${PARAGRAPH}">We returned <strong>{{refunded}}</strong> to your wallet.</p>
           {{/hasRefund}}
           {{#noRefund}}
-          <p style="margin:0 0 16px;line-height:1.5;">No credits were taken for this order.</p>
+          <p style="${PARAGRAPH}">No credits were taken for this order.</p>
           {{/noRefund}}
-          <p style="margin:24px 0;">
-            <a href="{{link}}" style="display:inline-block;padding:12px 20px;background:#1c1917;color:#ffffff;text-decoration:none;border-radius:8px;font-weight:600;">See your order</a>
-          </p>
-          <p style="margin:0 0 16px;line-height:1.5;font-size:14px;color:#57534e;">If the button does not work, copy this address into your browser:<br><span style="word-break:break-all;">{{link}}</span></p>
+${htmlButton('See your order')}
+${htmlAddress()}
           <p style="margin:0;line-height:1.5;font-size:14px;color:#57534e;">Order {{orderId}}</p>
-        </td>
-      </tr>
-    </table>
-  </body>
-</html>
-`;
+`,
+);

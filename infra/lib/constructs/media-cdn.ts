@@ -5,6 +5,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeDistribution } from './nag';
 import { privateBucket } from './private-bucket';
 
 export interface MediaCdnProps {
@@ -146,22 +147,15 @@ export class MediaCdn extends Construct {
       webAclId: props.webAclArn,
     });
 
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR1',
-      reason: 'Customers receive their headshots worldwide; there is no country delivery must be withheld from, so no geo restriction.',
-    });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR4',
-      reason:
+    acknowledgeDistribution(this.distribution, {
+      geo: 'Customers receive their headshots worldwide; there is no country delivery must be withheld from, so no geo restriction.',
+      certificate:
         'The media distribution has no custom domain, so it serves the default *.cloudfront.net certificate whose viewer TLS policy CloudFront fixes; attaching a domain certificate must set TLSv1.2_2021.',
-    });
-    if (!props.webAclArn) {
-      Validations.of(this.distribution).acknowledge({
-        id: 'AwsSolutions-CFR2',
-        reason:
+      ...(!props.webAclArn && {
+        withoutWaf:
           'Every request must carry a valid CloudFront signature (trusted key group), checked at the edge before cache or origin; GET/HEAD of images only, no forms or API. This stage sets no webAclArn.',
-      });
-    }
+      }),
+    });
   }
 
   /** `https://<distribution domain>`, the base of signed links and the origin the site's CSP allows. */

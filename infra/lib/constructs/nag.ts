@@ -61,3 +61,15 @@ export function flattenCfnReference(node: unknown): string {
   }
   return JSON.stringify(node);
 }
+
+/**
+ * What cdk-nag asks of every CloudFront distribution here, each with this
+ * distribution's own reason: no geo restriction (CFR1), the default
+ * certificate's TLS policy (CFR4), and, when the stage sets no web ACL, why
+ * none is needed (CFR2).
+ */
+export function acknowledgeDistribution(distribution: IConstruct, reasons: { readonly geo: string; readonly certificate: string; readonly withoutWaf?: string }): void {
+  Validations.of(distribution).acknowledge({ id: 'AwsSolutions-CFR1', reason: reasons.geo });
+  Validations.of(distribution).acknowledge({ id: 'AwsSolutions-CFR4', reason: reasons.certificate });
+  if (reasons.withoutWaf) Validations.of(distribution).acknowledge({ id: 'AwsSolutions-CFR2', reason: reasons.withoutWaf });
+}

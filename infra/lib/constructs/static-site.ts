@@ -3,6 +3,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeDistribution } from './nag';
 import { contentSecurityPolicy } from '../../security-headers';
 import { ABORT_INCOMPLETE_UPLOADS, privateBucket } from './private-bucket';
 
@@ -103,22 +104,15 @@ export class StaticSite extends Construct {
       webAclId: props.webAclArn,
     });
 
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR1',
-      reason: 'The studio sells worldwide; there is no country the product must be withheld from, so no geo restriction.',
-    });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR4',
-      reason:
+    acknowledgeDistribution(this.distribution, {
+      geo: 'The studio sells worldwide; there is no country the product must be withheld from, so no geo restriction.',
+      certificate:
         'The distribution has no custom domain yet, so it serves the default *.cloudfront.net certificate whose viewer TLS policy CloudFront fixes; attaching a domain certificate must set TLSv1.2_2021.',
-    });
-    if (!props.webAclArn) {
-      Validations.of(this.distribution).acknowledge({
-        id: 'AwsSolutions-CFR2',
-        reason:
+      ...(!props.webAclArn && {
+        withoutWaf:
           'Static, public build output only (no forms, no API behind this distribution); this stage sets no webAclArn. The API has its own throttling and JWT authorizer.',
-      });
-    }
+      }),
+    });
   }
 
   /** `https://<distribution domain>`, the web origin for CORS. */
