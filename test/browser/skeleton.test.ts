@@ -89,7 +89,7 @@ describe('web app on the local cloud', () => {
     await customerPage.getByTestId('marketplace').waitFor();
     expect(await customerPage.getByTestId('nav-studios').getAttribute('aria-current')).toBe('page');
     expect(await customerPage.getByTestId('nav-admin').count()).toBe(0);
-    expect(await customerPage.getByTestId('nav-artist').count()).toBe(0);
+    expect(await customerPage.getByTestId('nav-review').count()).toBe(0);
   }, 90_000);
 
   it('orders two styles of a studio with six selfies and follows it to the confirmation gate, without pipeline internals', async () => {
@@ -214,9 +214,9 @@ describe('web app on the local cloud', () => {
     await artist.goto(`${cloud.endpoints.web}/#/`);
     await fillSignIn(artist, demoUser(cloud.endpoints, 'artist'));
 
-    await artist.waitForURL(/#\/artist$/);
-    await expectText(artist, 'artist-queue-empty', /will appear here/);
-    expect(await artist.getByTestId('nav-artist').getAttribute('aria-current')).toBe('page');
+    await artist.waitForURL(/#\/review$/);
+    await expectText(artist, 'review-queue-empty', /Orders you take appear here/);
+    expect(await artist.getByTestId('nav-review').getAttribute('aria-current')).toBe('page');
     expect(await artist.getByTestId('nav-admin').count()).toBe(0);
     await artist.screenshot({ path: join(SCREENSHOTS, 'artist.png'), fullPage: true });
     await artistContext.close();

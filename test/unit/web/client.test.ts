@@ -121,12 +121,13 @@ describe('timelineSteps', () => {
       ['TRAINING', 'upcoming'],
       ['GENERATING', 'upcoming'],
       ['PENDING_REVIEW', 'upcoming'],
+      ['DELIVERED', 'upcoming'],
     ]);
   });
 
   it('shows production under way, and where it failed', () => {
     const generating = timelineSteps({ status: 'GENERATING', timeline: [{ status: 'SUBMITTED', at }, { status: 'PENDING_EDITOR_CONFIRMATION', at }, { status: 'CONFIRMED', at }, { status: 'TRAINING', at }, { status: 'GENERATING', at }] });
-    expect(generating.map((s) => s.state)).toEqual(['done', 'done', 'done', 'done', 'current', 'upcoming']);
+    expect(generating.map((s) => s.state)).toEqual(['done', 'done', 'done', 'done', 'current', 'upcoming', 'upcoming']);
     const failed = timelineSteps({ status: 'FAILED', timeline: [{ status: 'SUBMITTED', at }, { status: 'PENDING_EDITOR_CONFIRMATION', at }, { status: 'CONFIRMED', at }, { status: 'TRAINING', at }, { status: 'FAILED', at }] });
     expect(failed.map((s) => [s.status, s.state])).toEqual([
       ['SUBMITTED', 'done'],
@@ -135,6 +136,13 @@ describe('timelineSteps', () => {
       ['TRAINING', 'done'],
       ['FAILED', 'ended'],
     ]);
+  });
+
+  it('shows a delivered order with every step done, delivery included', () => {
+    const timeline = (['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED', 'TRAINING', 'GENERATING', 'PENDING_REVIEW', 'DELIVERED'] as const).map((status) => ({ status, at }));
+    const steps = timelineSteps({ status: 'DELIVERED', timeline });
+    expect(steps.map((s) => s.state)).toEqual(['done', 'done', 'done', 'done', 'done', 'done', 'done']);
+    expect(steps.at(-1)?.status).toBe('DELIVERED');
   });
 
   it('ends a rejected order at its own step, not a failure', () => {

@@ -115,13 +115,14 @@ describe('timelineSteps with photo checks', () => {
       ['TRAINING', 'upcoming'],
       ['GENERATING', 'upcoming'],
       ['PENDING_REVIEW', 'upcoming'],
+      ['DELIVERED', 'upcoming'],
     ]);
     expect(steps[0].entry?.status).toBe('VALIDATING');
   });
 
   it('shows a draft with every step ahead of it', () => {
     const steps = timelineSteps({ status: 'DRAFT', timeline: [entry('DRAFT')] });
-    expect(steps.map((s) => s.state)).toEqual(['upcoming', 'upcoming', 'upcoming', 'upcoming', 'upcoming', 'upcoming']);
+    expect(steps.map((s) => s.state)).toEqual(['upcoming', 'upcoming', 'upcoming', 'upcoming', 'upcoming', 'upcoming', 'upcoming']);
   });
 });
 

@@ -6,7 +6,8 @@ const ROUTES: readonly Route[] = [
   { path: '/', view: View, title: 'My studio', nav: 'My studio' },
   { path: '/orders/:orderId', view: View, title: 'Order' },
   { path: '/admin', view: View, title: 'Confirmation queue', nav: 'Confirmation queue', group: 'admins' },
-  { path: '/artist', view: View, title: 'Review queue', nav: 'Review queue', group: 'artists' },
+  { path: '/review', view: View, title: 'Review queue', nav: 'Review queue', group: 'artists', alsoGroups: ['admins'] },
+  { path: '/artist-only', view: View, title: 'Artists only', group: 'artists' },
   { path: '/docs', view: View, title: 'API docs', public: true },
 ];
 
@@ -53,7 +54,14 @@ describe('resolveRoute', () => {
     expect(resolveRoute(ROUTES, '/admin', []).kind).toBe('forbidden');
     expect(resolveRoute(ROUTES, '/admin', ['artists']).kind).toBe('forbidden');
     expect(resolveRoute(ROUTES, '/admin', ['admins']).kind).toBe('found');
-    expect(resolveRoute(ROUTES, '/artist', ['artists']).kind).toBe('found');
+    expect(resolveRoute(ROUTES, '/artist-only', ['artists']).kind).toBe('found');
+    expect(resolveRoute(ROUTES, '/artist-only', ['admins']).kind).toBe('forbidden');
+  });
+
+  it('opens a route to any of its groups', () => {
+    expect(resolveRoute(ROUTES, '/review', ['artists']).kind).toBe('found');
+    expect(resolveRoute(ROUTES, '/review', ['admins']).kind).toBe('found');
+    expect(resolveRoute(ROUTES, '/review', []).kind).toBe('forbidden');
   });
 
   it('opens public routes to anyone', () => {
@@ -71,15 +79,16 @@ describe('resolveRoute', () => {
 describe('navigation and landing', () => {
   it('lists only the entries a person may open', () => {
     expect(navRoutes(ROUTES, []).map((r) => r.path)).toEqual(['/']);
-    expect(navRoutes(ROUTES, ['admins']).map((r) => r.path)).toEqual(['/', '/admin']);
-    expect(navRoutes(ROUTES, ['admins', 'artists']).map((r) => r.path)).toEqual(['/', '/admin', '/artist']);
+    expect(navRoutes(ROUTES, ['admins']).map((r) => r.path)).toEqual(['/', '/admin', '/review']);
+    expect(navRoutes(ROUTES, ['artists']).map((r) => r.path)).toEqual(['/', '/review']);
+    expect(navRoutes(ROUTES, ['admins', 'artists']).map((r) => r.path)).toEqual(['/', '/admin', '/review']);
     expect(canOpen(ROUTES[0], [])).toBe(true);
   });
 
-  it('lands admins on their queue, artists on theirs, customers in the marketplace', () => {
+  it('lands admins on their queue, artists on the review queue, customers in the marketplace', () => {
     expect(landingPath(['admins'])).toBe('/admin');
     expect(landingPath(['artists', 'admins'])).toBe('/admin');
-    expect(landingPath(['artists'])).toBe('/artist');
+    expect(landingPath(['artists'])).toBe('/review');
     expect(landingPath([])).toBe('/studios');
   });
 });
@@ -96,6 +105,7 @@ describe('the app route table', () => {
       '/studios/:studioId/start',
       '/',
       '/orders/:orderId',
+      '/orders/:orderId/gallery',
       '/organisations',
       '/organisations/:orgId',
       '/invitations/:token',
@@ -107,7 +117,8 @@ describe('the app route table', () => {
       '/admin/studios',
       '/admin/studios/:studioId',
       '/admin/identity-lock',
-      '/artist',
+      '/review',
+      '/review/:orderId',
       '/docs',
     ]);
     expect(byPath['/admin'].group).toBe('admins');
@@ -116,13 +127,21 @@ describe('the app route table', () => {
     // Reached from the queue, not from the navigation.
     expect(byPath['/admin/identity-lock'].group).toBe('admins');
     expect(byPath['/admin/identity-lock'].nav).toBeUndefined();
-    expect(byPath['/artist'].group).toBe('artists');
+    // Artists and admins review; customers open their own gallery.
+    for (const path of ['/review', '/review/:orderId']) {
+      expect(canOpen(byPath[path], ['artists'])).toBe(true);
+      expect(canOpen(byPath[path], ['admins'])).toBe(true);
+      expect(canOpen(byPath[path], [])).toBe(false);
+    }
+    expect(byPath['/orders/:orderId/gallery'].group).toBeUndefined();
     // The marketplace and studio pages open without sign-in; placing the order needs it.
     expect(APP_ROUTES.filter((r) => r.public).map((r) => r.path)).toEqual(['/studios', '/studios/:studioId', '/docs']);
     expect(navRoutes(APP_ROUTES, []).map((r) => r.nav)).toEqual(['Studios', 'My orders', 'Teams']);
-    expect(navRoutes(APP_ROUTES, ['admins']).map((r) => r.nav)).toEqual(['Studios', 'My orders', 'Teams', 'Confirmation queue', 'Manage studios']);
+    expect(navRoutes(APP_ROUTES, ['admins']).map((r) => r.nav)).toEqual(['Studios', 'My orders', 'Teams', 'Confirmation queue', 'Manage studios', 'Review queue']);
+    expect(navRoutes(APP_ROUTES, ['artists']).map((r) => r.nav)).toEqual(['Studios', 'My orders', 'Teams', 'Review queue']);
     expect(navTestId('/')).toBe('nav-home');
     expect(navTestId('/admin')).toBe('nav-admin');
     expect(navTestId('/admin/studios')).toBe('nav-admin-studios');
+    expect(navTestId('/review')).toBe('nav-review');
   });
 });

@@ -23,8 +23,14 @@ export interface Route {
   readonly title: string;
   /** Label in the main navigation; absent for routes reached by links only. */
   readonly nav?: string;
-  /** The Cognito group a person needs; absent for anyone signed in. */
+  /** The Cognito group a person needs (the page that turns others away names it); absent for anyone signed in. */
   readonly group?: Group;
+  /**
+   * Further groups that also open the route: a person in `group` or in any of
+   * these may. (A second field rather than a list in `group`, so the page that
+   * turns others away keeps one audience to name.) @default - `group` alone
+   */
+  readonly alsoGroups?: readonly Group[];
   /** Open to everyone, signed in or not. */
   readonly public?: boolean;
 }
@@ -67,7 +73,8 @@ export function matchPath(pattern: string, path: string): RouteParams | undefine
 
 /** Whether a person in `groups` may open the route. */
 export function canOpen(route: Route, groups: readonly string[]): boolean {
-  return !route.group || groups.includes(route.group);
+  if (!route.group) return true;
+  return [route.group, ...(route.alsoGroups ?? [])].some((group) => groups.includes(group));
 }
 
 /** The first route matching `path`, and whether a person in `groups` may open it. */
@@ -85,10 +92,10 @@ export function navRoutes(routes: readonly Route[], groups: readonly string[]): 
   return routes.filter((route) => route.nav && canOpen(route, groups));
 }
 
-/** Where a person starts after signing in: admins at their queue, artists at theirs, customers in the marketplace of studios. */
+/** Where a person starts after signing in: admins at their queue, artists at the review queue, customers in the marketplace of studios. */
 export function landingPath(groups: readonly string[]): string {
   if (groups.includes('admins')) return '/admin';
-  if (groups.includes('artists')) return '/artist';
+  if (groups.includes('artists')) return '/review';
   return '/studios';
 }
 

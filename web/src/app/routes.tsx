@@ -1,5 +1,4 @@
 import { QueuePage } from '../admin/QueuePage';
-import { ArtistPage } from '../artists/ArtistPage';
 import { BuyCreditsPage } from '../billing/BuyCreditsPage';
 import { ReturnPage as BillingReturnPage } from '../billing/ReturnPage';
 import { HomePage } from '../orders/HomePage';
@@ -12,6 +11,8 @@ import type { Route } from './router';
 
 /** The admin's studio console: its code loads when an admin opens it, never for customers. */
 const loadStudioAdmin = () => import('../admin/studios/StudioAdmin');
+/** The review console, for artists and admins: loads when one of them opens it. */
+const loadReview = () => import('../review/ReviewConsole');
 
 /**
  * Every page of the app. Order matters: the first matching pattern wins, and
@@ -24,6 +25,8 @@ export const ROUTES: readonly Route[] = [
   { path: '/studios/:studioId/start', view: StartOrderPage, title: 'Starting your order' },
   { path: '/', view: HomePage, title: 'My orders', nav: 'My orders' },
   { path: '/orders/:orderId', view: OrderPage, title: 'Order' },
+  // Linked from a delivered order and from the e-mail that says it is ready; loads on demand.
+  { path: '/orders/:orderId/gallery', view: lazyView(() => import('../gallery/GalleryPage').then((m) => m.GalleryPage)), title: 'Your headshots' },
   // Team pages load on demand, outside the first page's budget.
   { path: '/organisations', view: lazyView(() => import('../organisations/OrganisationsPage').then((m) => m.OrganisationsPage)), title: 'Teams', nav: 'Teams' },
   { path: '/organisations/:orgId', view: lazyView(() => import('../organisations/OrganisationPage').then((m) => m.OrganisationPage)), title: 'Organisation' },
@@ -51,7 +54,9 @@ export const ROUTES: readonly Route[] = [
     title: 'Identity lock',
     group: 'admins',
   },
-  { path: '/artist', view: ArtistPage, title: 'Review queue', nav: 'Review queue', group: 'artists' },
+  // The artists' review gate; admins review too (any order), artists the orders they take.
+  { path: '/review', view: lazyView(() => loadReview().then((m) => m.ReviewQueuePage)), title: 'Review queue', nav: 'Review queue', group: 'artists', alsoGroups: ['admins'] },
+  { path: '/review/:orderId', view: lazyView(() => loadReview().then((m) => m.ReviewOrderPage)), title: 'Review', group: 'artists', alsoGroups: ['admins'] },
   {
     path: '/docs',
     // The reference is for developers: its code loads when the page opens.

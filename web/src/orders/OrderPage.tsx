@@ -5,6 +5,7 @@ import { useApp } from '../app/context';
 import { lazyComponent } from '../app/lazy';
 import { PhotoGrid } from '../photos/PhotoGrid';
 import { acceptedCount } from '../photos/rows';
+import { DownloadAll } from '../gallery/DownloadAll';
 import type { RouteProps } from '../app/router';
 import { Badge } from '../ui/Badge';
 import { Card } from '../ui/Card';
@@ -104,6 +105,20 @@ function OrderDetails({ order }: { order: OrderView }) {
           Order {shortId(order.orderId)} submitted. {order.status === 'VALIDATING' ? 'We are checking your photos; then a' : 'A'} studio editor will confirm it shortly.
         </p>
       )}
+      {order.status === 'DELIVERED' && (
+        <Card class="gal-delivered" label="Your headshots" testid="order-delivered">
+          <div>
+            <h2>Your headshots are ready</h2>
+            <p class="muted">See them full size, keep your favourites, and download each one or all of them at once.</p>
+          </div>
+          <div class="gal-delivered-actions">
+            <a href={`#/orders/${order.orderId}/gallery`} class="button button-primary" data-testid="open-gallery">
+              Open your gallery
+            </a>
+            <DownloadAll orderId={order.orderId} quiet />
+          </div>
+        </Card>
+      )}
       <Card class="card-timeline" label="Progress">
         <h2>Progress</h2>
         <OrderTimeline order={order} />
@@ -146,7 +161,7 @@ function OrderDetails({ order }: { order: OrderView }) {
 
 /** What the status means, once; for a rejection, the editor's reason as written. */
 function Explanation({ order }: { order: OrderView }) {
-  const ended = isTerminal(order.status) && order.status !== 'CONFIRMED';
+  const ended = isTerminal(order.status) && order.status !== 'CONFIRMED' && order.status !== 'DELIVERED';
   return (
     <div class={`explanation${ended ? ' explanation-ended' : ''}`} data-testid="order-explanation" data-status={order.status}>
       <p>{STATUS_EXPLANATIONS[order.status]}</p>

@@ -23,8 +23,13 @@ const STEP_TEXT: Readonly<Partial<Record<OrderStatus, Partial<Record<StepState, 
     upcoming: 'Your headshots are made, pose by pose.',
   },
   PENDING_REVIEW: {
+    done: 'A studio artist reviewed every headshot.',
     current: 'A studio artist reviews every headshot before it is delivered to you.',
     upcoming: 'A studio artist reviews them before delivery.',
+  },
+  DELIVERED: {
+    done: 'Your headshots are ready in your gallery.',
+    upcoming: 'Your headshots arrive in your gallery.',
   },
 };
 

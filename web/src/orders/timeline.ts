@@ -1,7 +1,7 @@
 import type { OrderStatus, OrderView, TimelineEntry } from '../../../shared/orders';
 
 /** The steps an order passes through after it is submitted, when all goes well. */
-export const HAPPY_PATH: readonly OrderStatus[] = ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED', 'TRAINING', 'GENERATING', 'PENDING_REVIEW'];
+export const HAPPY_PATH: readonly OrderStatus[] = ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED', 'TRAINING', 'GENERATING', 'PENDING_REVIEW', 'DELIVERED'];
 
 /**
  * Where each status of the happy path sits on it: photos are checked as part of
@@ -18,6 +18,7 @@ const POSITION: Readonly<Partial<Record<OrderStatus, number>>> = {
   TRAINING: 3,
   GENERATING: 4,
   PENDING_REVIEW: 5,
+  DELIVERED: 6,
 };
 
 /** done: passed; current: where the order waits; upcoming: still ahead; ended: where it stopped (rejected, expired, failed). */
@@ -36,10 +37,12 @@ export function timelineSteps(order: Pick<OrderView, 'status' | 'timeline'>): St
   const entryFor = (status: OrderStatus) => latest(status) ?? (status === 'SUBMITTED' ? latest('VALIDATING') : undefined);
   const position = POSITION[order.status];
   if (position !== undefined) {
+    // Delivered is the end of the path: every step done, the last one included.
+    const done = (i: number) => i < position || order.status === 'DELIVERED';
     return HAPPY_PATH.map((status, i) => ({
       status,
       entry: position >= 0 ? entryFor(status) : undefined,
-      state: i < position ? 'done' : i === position ? 'current' : 'upcoming',
+      state: done(i) ? 'done' : i === position ? 'current' : 'upcoming',
     }));
   }
   // Rejected, expired or failed: the steps reached so far, then where it stopped in place of the next one.
