@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { GeneratedImageView } from '../../shared/api/generation';
+import type { ReviewImageView as GeneratedImageView, ReviewImageView } from '../../shared/api/review';
+import { visibleOrder } from '../../web/src/review/review';
 import { formatUsd } from '../../web/src/admin/generation/images';
 import { demoUser, eventually, signIn, type RunningCloud } from '../support/local-cloud';
 import { CustomerApi } from '../support/order-flow';
@@ -12,6 +14,7 @@ const PLANNED = 12;
 /** Production of 12 images on the local cloud takes about a minute on two cores; give a busy machine room. */
 const PRODUCTION_MS = 300_000;
 const STEPS = ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED', 'TRAINING', 'GENERATING', 'PENDING_REVIEW'] as const;
+const REASON = 'The collar is cut off';
 
 /**
  * Production in real headless Chromium against the local cloud: an order placed
@@ -21,8 +24,12 @@ const STEPS = ['SUBMITTED', 'PENDING_EDITOR_CONFIRMATION', 'CONFIRMED', 'TRAININ
  * same order fills with the images as they are made. Then the admin filters
  * the images the likeness check set aside, opens an image's attempts, and reads
  * the identity lock's figures. The fal stand-in answers fast and makes some
- * images lose the likeness, so the lock sends some back. The tests in this file
- * run in order and share the order.
+ * images lose the likeness, so the lock sends some back. Then the artist signs
+ * in, lands on the review queue, takes the order, decides every kept image
+ * from the keyboard (one rejected with a reason) and delivers it; the customer
+ * opens the gallery from the order page, marks a favourite, looks at a headshot
+ * full size and downloads the ZIP. The tests in this file run in order and
+ * share the order.
  */
 describe('production in the web app', () => {
   let cloud: RunningCloud;
@@ -32,6 +39,10 @@ describe('production in the web app', () => {
   let adminPage: Page;
   let orderId: string;
   let images: GeneratedImageView[];
+  let artistApi: CustomerApi;
+  let artistPage: Page;
+  let galleryPage: Page;
+  let reviewImages: ReviewImageView[];
 
   useBrowserCloud(
     async (handle) => {
@@ -40,6 +51,9 @@ describe('production in the web app', () => {
       adminApi = new CustomerApi(cloud.endpoints.api, await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'admin')));
       ({ page: customerPage } = await handle.newPage());
       ({ page: adminPage } = await handle.newPage());
+      artistApi = new CustomerApi(cloud.endpoints.api, await signIn(cloud.endpoints, demoUser(cloud.endpoints, 'artist')));
+      ({ page: artistPage } = await handle.newPage());
+      ({ page: galleryPage } = await handle.newPage());
     },
     {
       env: {
@@ -236,6 +250,171 @@ describe('production in the web app', () => {
     await adminPage.screenshot({ path: join(SCREENSHOTS, 'admin-identity-lock-390.png'), fullPage: true });
     await adminPage.setViewportSize({ width: 1280, height: 900 });
   }, 30_000);
+
+  it('lands the artist on the review queue, where they take the order', async () => {
+    // Arrange
+    await artistPage.goto(`${cloud.endpoints.web}/#/`);
+    await fillSignIn(artistPage, demoUser(cloud.endpoints, 'artist'));
+    await artistPage.waitForURL(/#\/review$/);
+    expect(await artistPage.getByTestId('nav-review').getAttribute('aria-current')).toBe('page');
+    expect(await artistPage.getByTestId('nav-admin').count()).toBe(0);
+    // Artists have Mine and Unassigned; listing every order is for admins.
+    expect(await artistPage.getByTestId('review-tab-all').count()).toBe(0);
+    await artistPage.getByTestId('review-queue-empty').waitFor();
+
+    // Act
+    await artistPage.getByTestId('review-tab-unassigned').check();
+    const row = artistPage.getByTestId(`review-row-${orderId}`);
+    await row.waitFor();
+    expect(await row.getByTestId('review-row-progress').textContent()).toMatch(/^0 of \d+ decided · 0 approved$/);
+    await artistPage.screenshot({ path: join(SCREENSHOTS, 'review-queue.png'), fullPage: true });
+    await artistPage.getByTestId(`take-${orderId}`).click();
+
+    // Assert
+    await artistPage.waitForURL(new RegExp(`#/review/${orderId}$`));
+    await artistPage.getByTestId('review-page').waitFor();
+    await expectText(artistPage, 'notice', demoUser(cloud.endpoints, 'artist').email);
+    const taken = (await artistApi.call('GET', '/v1/admin/reviews?assigned=me')).body.reviews as { orderId: string }[];
+    expect(taken.map((review) => review.orderId)).toContain(orderId);
+  }, 60_000);
+
+  it('reviews every kept image from the keyboard, one rejected with a reason, and delivers', async () => {
+    // Arrange
+    reviewImages = (await artistApi.call('GET', `/v1/admin/orders/${orderId}/reviewImages`)).body.images as ReviewImageView[];
+    const kept = visibleOrder(reviewImages, 'all').filter((image) => image.status === 'KEPT');
+    const setAside = reviewImages.filter((image) => image.status === 'REJECTED');
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    const viewer = () => artistPage.getByTestId('review-viewer-image').getAttribute('data-review-image-id');
+    const decided = async () => Number(await artistPage.getByTestId('review-progress').getAttribute('data-decided'));
+    await artistPage.getByTestId('review-selfies').locator('img').first().waitFor();
+    await expectText(artistPage, 'review-progress', `0 of ${kept.length} decided`);
+    expect(await artistPage.getByTestId('deliver').isDisabled()).toBe(true);
+    // The first image to decide is selected; the arrows and j/k move the selection.
+    expect(await viewer()).toBe(kept[0]!.reviewImageId);
+    await artistPage.keyboard.press('ArrowRight');
+    expect(await viewer()).not.toBe(kept[0]!.reviewImageId);
+    await artistPage.keyboard.press('k');
+    expect(await viewer()).toBe(kept[0]!.reviewImageId);
+    await artistPage.screenshot({ path: join(SCREENSHOTS, 'review-order.png'), fullPage: false });
+
+    // Act: approve every kept image but the second, which is rejected with a reason.
+    for (const [i, image] of kept.entries()) {
+      await eventually(async () => ((await viewer()) === image.reviewImageId ? true : undefined), 5_000, `${image.reviewImageId} selected`);
+      if (i === 1) {
+        await artistPage.keyboard.press('r');
+        await artistPage.getByTestId('reject-reason').waitFor();
+        await artistPage.keyboard.type(REASON);
+        await artistPage.screenshot({ path: join(SCREENSHOTS, 'review-reject.png'), fullPage: false });
+        await artistPage.keyboard.press('Enter');
+      } else {
+        await artistPage.keyboard.press('a');
+      }
+      await eventually(async () => ((await decided()) === i + 1 ? true : undefined), 5_000, `${i + 1} decided`);
+    }
+
+    // Assert
+    await expectText(artistPage, 'review-progress', `${kept.length} of ${kept.length} decided · ${kept.length - 1} approved · 1 rejected`);
+    await artistPage.locator('[data-testid=review-progress]:not(:has(.spinner))').waitFor();
+    const saved = (await artistApi.call('GET', `/v1/admin/orders/${orderId}/reviewImages`)).body as { review: { approved: number; rejected: number }; images: ReviewImageView[] };
+    expect(saved.review).toMatchObject({ approved: kept.length - 1, rejected: 1 });
+    expect(saved.images.find((image) => image.reviewImageId === kept[1]!.reviewImageId)?.review).toMatchObject({ decision: 'reject', reason: REASON });
+    if (setAside.length) {
+      // The lock's rejects show under their own filter and cannot be approved.
+      await artistPage.getByTestId('review-filter-set-aside').check();
+      await artistPage.getByTestId('review-image').first().click();
+      await artistPage.getByTestId('review-set-aside-note').waitFor();
+      expect(await artistPage.getByTestId('approve').count()).toBe(0);
+      expect(await artistPage.getByTestId('review-image').count()).toBe(setAside.length);
+      await artistPage.getByTestId('review-filter-all').check();
+    }
+    await artistPage.getByTestId('review-filter-rejected').check();
+    await artistPage.getByTestId('review-image').first().click();
+    await expectText(artistPage, 'review-viewer-reason', REASON);
+    await artistPage.getByTestId('review-filter-all').check();
+    await artistPage.evaluate(() => window.scrollTo(0, 0));
+    await artistPage.screenshot({ path: join(SCREENSHOTS, 'review-decided.png'), fullPage: true });
+
+    await artistPage.getByTestId('deliver').click();
+    await artistPage.getByTestId('review-delivered').waitFor();
+    await expectText(artistPage, 'notice', `${kept.length - 1} approved, 1 rejected`);
+    expect(await artistPage.getByTestId('deliver').count()).toBe(0);
+    await artistPage.evaluate(() => window.scrollTo(0, 0));
+    await artistPage.screenshot({ path: join(SCREENSHOTS, 'review-delivered.png'), fullPage: false });
+
+    // On a phone: nothing wider than the screen.
+    await artistPage.setViewportSize({ width: 390, height: 844 });
+    expect(await artistPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await artistPage.screenshot({ path: join(SCREENSHOTS, 'review-order-390.png'), fullPage: false });
+  }, 90_000);
+
+  it('opens the gallery from the delivered order, shows a headshot full size and downloads the ZIP', async () => {
+    // Arrange
+    const approved = reviewImages.filter((image) => image.status === 'KEPT').length - 1;
+    await customerApi.waitForStatus(orderId, 'DELIVERED', 120_000);
+    const download = (await customerApi.call('GET', `/v1/orders/${orderId}/download`)).body as { size: number; entries: number };
+    const gallery = (await customerApi.call('GET', `/v1/orders/${orderId}/gallery`)).body as { images: { files: { format: string; width: number }[] }[] };
+    // The viewer shows the largest JPEG of each headshot.
+    const fullSize = Math.max(...gallery.images[0]!.files.filter((file) => file.format === 'jpeg').map((file) => file.width));
+    await galleryPage.goto(`${cloud.endpoints.web}/#/orders/${orderId}`);
+    await fillSignIn(galleryPage, demoUser(cloud.endpoints, 'customer'));
+    await galleryPage.getByTestId('order-delivered').waitFor({ timeout: 30_000 });
+    await galleryPage.screenshot({ path: join(SCREENSHOTS, 'order-delivered.png'), fullPage: true });
+
+    // Act
+    await galleryPage.getByTestId('open-gallery').click();
+
+    // Assert: every approved headshot, its files labelled, the ZIP's size on its button.
+    await galleryPage.waitForURL(new RegExp(`#/orders/${orderId}/gallery$`));
+    await galleryPage.getByTestId('gallery-page').waitFor();
+    expect(await galleryPage.getByTestId('gallery-image').count()).toBe(approved);
+    expect(await galleryPage.getByTestId('download-all').textContent()).toMatch(/^Download all \(ZIP, [\d.]+ (KB|MB)\)$/);
+    await expectText(galleryPage, 'gallery-links-note', /expire at/);
+    for (const tile of await galleryPage.getByTestId('gallery-image').all()) await tile.scrollIntoViewIfNeeded();
+    await imagesLoaded(galleryPage, '[data-testid=gallery]');
+    const first = galleryPage.getByTestId('gallery-image').first();
+    await first.getByTestId('gallery-files').locator('summary').click();
+    const labels = await first.getByTestId('gallery-file').allTextContents();
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    for (const label of labels) expect(label).toMatch(/^\w+ · (JPEG|WebP|PNG|TIFF) · \d+×\d+ · [\d.]+ (B|KB|MB)$/);
+    const fileUrl = await first.getByTestId('gallery-file').first().getAttribute('href');
+    expect((await fetch(fileUrl!)).status).toBe(200);
+
+    // A favourite, kept in this browser and filtered on.
+    await first.getByTestId('gallery-favourite').click();
+    await galleryPage.getByTestId('gallery-filter-favourites').check();
+    expect(await galleryPage.getByTestId('gallery-image').count()).toBe(1);
+    await galleryPage.getByTestId('gallery-filter-all').check();
+    await galleryPage.evaluate(() => window.scrollTo(0, 0));
+    await galleryPage.screenshot({ path: join(SCREENSHOTS, 'gallery.png'), fullPage: true });
+
+    // The full-size viewer: opens on the tile, moves with the arrows, closes with Escape.
+    await first.getByTestId('gallery-open').click();
+    const viewer = galleryPage.getByTestId('gallery-viewer');
+    await viewer.waitFor();
+    await galleryPage.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid=gallery-viewer-image]');
+      return Boolean(img?.complete && img.naturalWidth > 0);
+    });
+    const fullWidth = await galleryPage.getByTestId('gallery-viewer-image').evaluate((img) => (img as HTMLImageElement).naturalWidth);
+    expect(fullWidth).toBe(fullSize);
+    await expectText(galleryPage, 'gallery-viewer-position', `1 of ${approved}`);
+    await galleryPage.screenshot({ path: join(SCREENSHOTS, 'gallery-viewer.png') });
+    await galleryPage.keyboard.press('ArrowRight');
+    await expectText(galleryPage, 'gallery-viewer-position', `2 of ${approved}`);
+    await galleryPage.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
+
+    // The ZIP: a fresh signed link, followed by the browser as a download.
+    const [zip] = await Promise.all([galleryPage.waitForEvent('download', { timeout: 30_000 }), galleryPage.getByTestId('download-all').click()]);
+    const bytes = readFileSync((await zip.path())!);
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(bytes.length).toBe(download.size);
+
+    // On a phone: two columns, nothing wider than the screen.
+    await galleryPage.setViewportSize({ width: 390, height: 844 });
+    expect(await galleryPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await galleryPage.screenshot({ path: join(SCREENSHOTS, 'gallery-390.png'), fullPage: false });
+  }, 180_000);
 });
 
 /** The order page at one instant: its status, the state of each step, and the progress bar if it shows. */
