@@ -1,5 +1,6 @@
 import * as z from './validation';
 import { hasControlCharacters } from './validation';
+import { POSE_SET_IDS, type PoseSetId } from './generation';
 
 /**
  * The studio marketplace: photographer-curated virtual studios, each with the
@@ -43,6 +44,10 @@ export const studioInputSchema = z.strictObject({
 });
 export type StudioInput = z.output<typeof studioInputSchema>;
 
+function poseSetSchema() {
+  return z.enum(POSE_SET_IDS as [PoseSetId, ...PoseSetId[]], { error: `poseSet must be one of ${POSE_SET_IDS.join(', ')}` });
+}
+
 export const styleInputSchema = z.strictObject({
   name: text('The name', 2, 60),
   backdrop: text('The backdrop', 3, 200),
@@ -50,6 +55,8 @@ export const styleInputSchema = z.strictObject({
   lighting: text('The lighting', 3, 200),
   prompt: text('The prompt', 20, 1500),
   priceCredits: z.number().check(z.int('The price is a whole number of credits'), z.gte(1, 'The price is at least 1 credit'), z.lte(1000, 'The price is at most 1,000 credits')),
+  /** The poses the style is generated in, by named set (shared/generation.ts); the default set when absent. */
+  poseSet: z.optional(poseSetSchema()),
 });
 export type StyleInput = z.output<typeof styleInputSchema>;
 
@@ -72,6 +79,8 @@ export const styleViewSchema = z.object({
   lighting: z.string(),
   prompt: z.string(),
   priceCredits: z.number(),
+  /** The named set of poses the style is generated in; the default set when absent. */
+  poseSet: z.optional(z.enum(POSE_SET_IDS as [PoseSetId, ...PoseSetId[]])),
   /** Sample images for everyone; reference images only for admins. */
   images: z.array(styleImageSchema),
 });

@@ -39,8 +39,9 @@ export const createOrderHandler = ({ orders: store, studios, wallets }: CreateOr
       );
     }
     const styleDetails = input.styleIds.map((id) => {
-      const { styleId, name, backdrop, wardrobe, lighting, prompt, priceCredits } = studio.styles.find((style) => style.styleId === id)!;
-      return { styleId, name, backdrop, wardrobe, lighting, prompt, priceCredits };
+      const { styleId, name, backdrop, wardrobe, lighting, prompt, priceCredits, poseSet } = studio.styles.find((style) => style.styleId === id)!;
+      // The order keeps the style as it was ordered, its pose set included: a later edit changes no order.
+      return { styleId, name, backdrop, wardrobe, lighting, prompt, priceCredits, ...(poseSet && { poseSet }) };
     });
     const order = await store
       .create({

@@ -39,6 +39,7 @@ export async function toStudioView({ studio, styles }: StudioWithStyles, sign: S
         lighting: style.lighting,
         prompt: style.prompt,
         priceCredits: style.priceCredits,
+        ...(style.poseSet && { poseSet: style.poseSet }),
         images: await images(style.images),
       })),
     ),

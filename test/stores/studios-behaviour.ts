@@ -250,6 +250,17 @@ export function describeStudiosBehaviour(openStore: () => Studios): void {
       expect(studio).not.toHaveProperty('coverKey');
     });
 
+    it('keeps the pose set a style is generated in', async () => {
+      // Prepare
+      const studioId = await newStudio();
+
+      // Act
+      await store.putStyle(studioId, 'corporate-grey', { ...styleInput(12), poseSet: 'editorial' });
+
+      // Assess
+      expect((await store.get(studioId))!.styles[0]).toMatchObject({ poseSet: 'editorial' });
+    });
+
     it('replaces a style, keeping its images and when it was created', async () => {
       // Prepare
       const studioId = await newStudio();

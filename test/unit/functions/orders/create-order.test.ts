@@ -5,6 +5,7 @@ import { accessTokenClaims, CUSTOMER_SUB, type EventOptions, invoke, makeEvent, 
 import { FakeLedgerStore } from '../../helpers/fake-ledger-store';
 import { FakeOrderStore } from '../../helpers/fake-order-store';
 import { FakeStudioStore } from '../../helpers/fake-studio-store';
+import { planStyle } from '#shared/orders';
 import { ordersOf, STYLES } from '../../helpers/orders';
 import { STUDIO_ID, studioRecord, styleRecord } from '../../helpers/studios';
 
@@ -158,6 +159,20 @@ describe('Function: CreateOrder', () => {
 
     // Assess
     expect(store.peek(response.body.orderId)!.styleDetails).toEqual([STYLES[1]]);
+  });
+
+  it("copies the style's pose set, so the order is planned in the poses the studio chose when it was ordered", async () => {
+    // Prepare
+    await studios.putStyle(STUDIO_ID, 'studio-black', { ...STYLES[1], poseSet: 'lifestyle' });
+    const response = await invoke<OrderView>(handler, order(pick('studio-black')));
+
+    // Act
+    await studios.putStyle(STUDIO_ID, 'studio-black', { ...STYLES[1], poseSet: 'complete' });
+
+    // Assess
+    const [ordered] = store.peek(response.body.orderId)!.styleDetails;
+    expect(ordered).toEqual({ ...STYLES[1], poseSet: 'lifestyle' });
+    expect(planStyle(ordered!, 0)).toMatchObject({ poses: ['front', 'shoulders', 'seated', 'standing'], batches: 4, images: 12 });
   });
 
   it('stores the note trimmed', async () => {

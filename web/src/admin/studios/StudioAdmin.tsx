@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { completeStyleImage, createStudio, createStyleImageUpload, deleteStyleImage, getStudioAdmin, listStudios, putStyle, updateStudio } from '../../../../shared/api/studios';
+import { BATCH_SIZE, DEFAULT_POSE_SET, POSE_SET_IDS, type PoseSetId, posesForStyle } from '../../../../shared/generation';
 import {
   MAX_STYLE_IMAGE_BYTES,
   MAX_STYLE_IMAGES,
@@ -295,6 +296,12 @@ function StyleEditor({ studioId, style, onSaved }: { studioId: string; style: St
   );
 }
 
+/** `Classic · 4 poses: Front, Three-quarter left, …` — what a pose set makes, for the style editor. */
+export function poseSetLabel(id: PoseSetId): string {
+  const poses = posesForStyle({ poseSet: id });
+  return `${id[0]!.toUpperCase()}${id.slice(1)} · ${poses.length} poses, ${poses.length * BATCH_SIZE} images: ${poses.map((pose) => pose.label).join(', ')}`;
+}
+
 function StyleForm({ studioId, style, existing = [], onSaved }: { studioId: string; style?: StyleView; existing?: readonly string[]; onSaved(studio: StudioView): void }) {
   const app = useApp();
   const initial: StyleInput = style ?? EMPTY_STYLE;
@@ -305,12 +312,13 @@ function StyleForm({ studioId, style, existing = [], onSaved }: { studioId: stri
     lighting: initial.lighting,
     prompt: initial.prompt,
     priceCredits: String(initial.priceCredits),
+    poseSet: initial.poseSet ?? DEFAULT_POSE_SET,
   });
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const prefix = `style-${style?.styleId ?? 'new'}`;
   const styleId = style?.styleId ?? slugify(values.name);
-  const set = (field: keyof StyleInput) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => setValues((current) => ({ ...current, [field]: e.currentTarget.value }));
+  const set = (field: keyof StyleInput) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement }) => setValues((current) => ({ ...current, [field]: e.currentTarget.value }));
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -332,7 +340,7 @@ function StyleForm({ studioId, style, existing = [], onSaved }: { studioId: stri
     try {
       onSaved(await app.api.call(putStyle, { params: { studioId, styleId }, body: parsed.data }));
       app.notify(style ? `Style “${parsed.data.name}” saved.` : `Style “${parsed.data.name}” added. Upload its sample images next.`);
-      if (!style) setValues({ name: '', backdrop: '', wardrobe: '', lighting: '', prompt: '', priceCredits: String(EMPTY_STYLE.priceCredits) });
+      if (!style) setValues({ name: '', backdrop: '', wardrobe: '', lighting: '', prompt: '', priceCredits: String(EMPTY_STYLE.priceCredits), poseSet: DEFAULT_POSE_SET });
     } catch (failure) {
       formError(failure, app, setError);
     } finally {
@@ -359,6 +367,16 @@ function StyleForm({ studioId, style, existing = [], onSaved }: { studioId: stri
         {field('backdrop', 'Backdrop')}
         {field('wardrobe', 'Wardrobe')}
         {field('lighting', 'Lighting')}
+        <div class="field">
+          <label for={`${prefix}-poseSet`}>Poses</label>
+          <select id={`${prefix}-poseSet`} value={values.poseSet} onChange={set('poseSet')} data-testid={`${prefix}-poseSet`}>
+            {POSE_SET_IDS.map((id) => (
+              <option key={id} value={id}>
+                {poseSetLabel(id)}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
       {field('prompt', 'Prompt for the generator', true)}
       {!style && values.name && <p class="field-hint">ID: {styleId || '—'}</p>}
