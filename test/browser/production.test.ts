@@ -280,7 +280,7 @@ describe('production in the web app', () => {
 
   it('reviews every kept image from the keyboard, one rejected with a reason, and delivers', async () => {
     // Arrange
-    reviewImages = (await artistApi.call('GET', `/v1/admin/orders/${orderId}/reviewImages`)).body.images as ReviewImageView[];
+    reviewImages = (await artistApi.call('GET', `/v1/admin/orders/${orderId}/images`)).body.images as ReviewImageView[];
     const kept = visibleOrder(reviewImages, 'all').filter((image) => image.status === 'KEPT');
     const setAside = reviewImages.filter((image) => image.status === 'REJECTED');
     expect(kept.length).toBeGreaterThanOrEqual(2);
@@ -315,7 +315,7 @@ describe('production in the web app', () => {
     // Assert
     await expectText(artistPage, 'review-progress', `${kept.length} of ${kept.length} decided · ${kept.length - 1} approved · 1 rejected`);
     await artistPage.locator('[data-testid=review-progress]:not(:has(.spinner))').waitFor();
-    const saved = (await artistApi.call('GET', `/v1/admin/orders/${orderId}/reviewImages`)).body as { review: { approved: number; rejected: number }; images: ReviewImageView[] };
+    const saved = (await artistApi.call('GET', `/v1/admin/orders/${orderId}/images`)).body as { review: { approved: number; rejected: number }; images: ReviewImageView[] };
     expect(saved.review).toMatchObject({ approved: kept.length - 1, rejected: 1 });
     expect(saved.images.find((image) => image.reviewImageId === kept[1]!.reviewImageId)?.review).toMatchObject({ decision: 'reject', reason: REASON });
     if (setAside.length) {
