@@ -15,7 +15,7 @@ ${htmlButton('See your headshots', '{{galleryLink}}')}
           {{#hasDownload}}
           <p style="${PARAGRAPH}"><a href="{{downloadLink}}" style="color:#1c1917;font-weight:600;">Download them all at once</a></p>
           {{/hasDownload}}
-          <p style="${PARAGRAPH}">The links work until <strong>{{validUntil}}</strong>; save the headshots you want to keep before then.</p>
+          <p style="${PARAGRAPH}">The download link works until <strong>{{validUntil}}</strong>. Your gallery stays open to you: sign in for fresh links at any time.</p>
           <p style="${PARAGRAPH}">This order cost you {{charged}}.
             {{#hasReleased}}
             We released {{released}} held for it back to your wallet.

@@ -15,7 +15,7 @@ Download them all at once:
 {{downloadLink}}
 {{/hasDownload}}
 
-The links work until {{validUntil}}; save the headshots you want to keep before then.
+The download link works until {{validUntil}}. Your gallery stays open to you: sign in for fresh links at any time.
 
 This order cost you {{charged}}.
 {{#hasReleased}}
