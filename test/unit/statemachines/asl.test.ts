@@ -39,6 +39,15 @@ function allStates(graph: StateGraph, caughtByParent = false): [string, State, b
 }
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.asl.json'));
+
+/** Pipelines that fan out in a Map (the delivery pipeline is a straight line). */
+const FANS_OUT = new Set(['order-pipeline.asl.json', 'generation-pipeline.asl.json']);
+
+/**
+ * Tasks that run after the order has ended well and so must not fail it: their
+ * error fails the execution at the Task itself, where RedriveExecution runs it again.
+ */
+const REDRIVE_HERE: Readonly<Record<string, readonly string[]>> = { 'delivery-pipeline.asl.json': ['NotifyDelivered'] };
 const definitions = files.map((file) => {
   const text = readFileSync(join(DIR, file), 'utf8');
   const graph = JSON.parse(text) as StateGraph;
@@ -60,7 +69,7 @@ describe('State machines', () => {
     expect(files.length).toBeGreaterThan(0);
   });
 
-  describe.each(definitions)('Definition: $file', ({ path, text, graph, states }) => {
+  describe.each(definitions)('Definition: $file', ({ file, path, text, graph, states }) => {
     it('is listed in the catalogue', () => {
       // Assess
       expect(STATE_MACHINES.map((m) => m.definitionFile)).toContain(path);
@@ -79,7 +88,7 @@ describe('State machines', () => {
       const offenders = maps.filter(([, s]) => !(Number.isInteger(s.MaxConcurrency) && s.MaxConcurrency! >= 1 && s.MaxConcurrency! <= 40));
 
       // Assess
-      expect(maps.length).toBeGreaterThan(0);
+      expect(maps.length > 0).toBe(FANS_OUT.has(file));
       expect(names(offenders)).toEqual([]);
     });
 
@@ -129,7 +138,7 @@ describe('State machines', () => {
       const handlers = catchTargets(states);
 
       // Act
-      const offenders = tasks(states).filter(([name, s, caughtByParent]) => !handlers.has(name) && !caughtByParent && !catchesAll(s));
+      const offenders = tasks(states).filter(([name, s, caughtByParent]) => !handlers.has(name) && !caughtByParent && !catchesAll(s) && !(REDRIVE_HERE[file] ?? []).includes(name));
 
       // Assess
       expect(names(offenders)).toEqual([]);
