@@ -26,7 +26,7 @@ import { CustomerApi } from '../support/order-flow';
 
 const PRODUCTION_MS = 420_000;
 /** The review wait, shortened from AWS's fourteen days so the test sees one run out. */
-const REVIEW_WAIT_SECONDS = 60;
+const REVIEW_WAIT_SECONDS = 40;
 
 describe('generation on the local cloud', () => {
   let cloud: RunningCloud;
@@ -42,7 +42,7 @@ describe('generation on the local cloud', () => {
 
   beforeAll(async () => {
     // Lost webhooks are found by the status poll after the wait times out: seconds here, minutes on AWS.
-    // The review gate waits a minute instead of fourteen days.
+    // The review gate waits 40 seconds instead of fourteen days.
     cloud = await startLocalCloud({
       env: { LOCAL_STEP_TIMEOUTS: `AwaitBatch=6,AwaitTraining=8,AwaitReview=${REVIEW_WAIT_SECONDS}`, LOCAL_FAL_LATENCY_MS: '300', LOCAL_FAL_TRAINING_LATENCY_MS: '800' },
     });
