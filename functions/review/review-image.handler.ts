@@ -27,7 +27,6 @@ export const reviewImageHandler = ({ reviews }: { readonly reviews: Pick<Reviews
         case 'IMAGE_SET_ASIDE':
           throw new ApiError('IMAGE_SET_ASIDE', 'The identity lock set this image aside (it did not look like the customer); it cannot be approved.');
         case 'NOT_IN_REVIEW':
-        case 'NOT_ASSIGNED_TO_CALLER':
         case 'CHANGED':
         case 'ALREADY_ASSIGNED':
           throw new ApiError('ORDER_NOT_IN_REVIEW', 'This order is not waiting for review any more (delivered, reassigned or ended).');

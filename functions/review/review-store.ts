@@ -25,7 +25,7 @@ export interface ReviewRecord {
 /** Why the store refused a change, for the handler to answer in the caller's words. */
 export class ReviewConflictError extends Error {
   constructor(
-    readonly reason: 'NOT_IN_REVIEW' | 'ALREADY_ASSIGNED' | 'NOT_ASSIGNED_TO_CALLER' | 'IMAGE_NOT_FOUND' | 'IMAGE_SET_ASIDE' | 'CHANGED',
+    readonly reason: 'NOT_IN_REVIEW' | 'ALREADY_ASSIGNED' | 'IMAGE_NOT_FOUND' | 'IMAGE_SET_ASIDE' | 'CHANGED',
     message: string,
   ) {
     super(message);
