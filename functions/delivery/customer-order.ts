@@ -1,6 +1,6 @@
 import type { Caller } from '#lib/api-handler';
 import { ApiError } from '#lib/errors';
-import type { Orders, OrderRecord } from '#functions/orders/order-store';
+import { type Orders, type OrderRecord, readableBy } from '#functions/orders/order-store';
 import type { Deliveries, DeliveryRecord } from './delivery-store';
 
 /**
@@ -15,7 +15,7 @@ export async function deliveredOrder(
   caller: Pick<Caller, 'sub' | 'groups'>,
 ): Promise<{ order: OrderRecord; delivery: DeliveryRecord & { archive: NonNullable<DeliveryRecord['archive']> } }> {
   const order = await orders.get(orderId);
-  if (!order || (order.customerId !== caller.sub && !caller.groups.includes('admins'))) throw new ApiError('ORDER_NOT_FOUND', 'No such order.');
+  if (!order || !readableBy(order, caller)) throw new ApiError('ORDER_NOT_FOUND', 'No such order.');
   const delivery = await deliveries.get(orderId);
   if (order.status !== 'DELIVERED' || !delivery?.archive) {
     throw new ApiError('ORDER_NOT_DELIVERED', 'This order has not been delivered yet; you will get an e-mail when your headshots are ready.');

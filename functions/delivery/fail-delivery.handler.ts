@@ -39,8 +39,8 @@ export const failDeliveryHandler = ({
     const order = await orders.get(orderId);
     if (!order) throw new Error(`Order ${orderId} does not exist`);
     if (isTerminal(order.status)) return { orderId, status: order.status };
-    const name = error?.Error === 'States.Timeout' ? 'ReviewExpired' : (error?.Error ?? 'DeliveryFailed');
-    const { reason } = failureFromError({ Error: ['ReviewExpired', 'DeliveryFailed'].includes(name) ? name : 'DeliveryFailed', Cause: error?.Cause });
+    // The pipeline names the review gate's own timeout ReviewExpired; anything else failed on our side.
+    const { reason } = failureFromError(error?.Error === 'ReviewExpired' ? error : { Error: 'DeliveryFailed', Cause: error?.Cause });
     // Refunded before the order ends, so a retry after a lost answer still refunds. Once, whatever ran before:
     // a settlement that had begun gave back (or now gives back, under its own key) the images not delivered,
     // and this refunds the rest, so the order's credits come back exactly once in all.

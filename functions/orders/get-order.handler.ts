@@ -8,7 +8,7 @@ import { ApiError } from '#lib/errors';
 import { signedDownload } from '#lib/uploads';
 import { getOrder } from '#shared/api/orders';
 import { isTerminal } from '#shared/orders';
-import { type Orders, OrderStore, toView } from './order-store';
+import { type Orders, OrderStore, readableBy, toView } from './order-store';
 
 export interface GetOrderDeps {
   readonly orders: Orders;
@@ -23,7 +23,7 @@ export const getOrderHandler = ({ orders: store, photos, sfn, s3, uploadsBucket 
   apiHandler(getOrder, async ({ params, caller }) => {
     let order = await store.get(params.orderId);
     // Someone else's order answers 404, not 403, so order IDs cannot be probed.
-    if (!order || (order.customerId !== caller.sub && !caller.groups.includes('admins'))) {
+    if (!order || !readableBy(order, caller)) {
       throw new ApiError('ORDER_NOT_FOUND', 'No such order.');
     }
     const [plans, execution, photoRecords] = await Promise.all([

@@ -438,6 +438,11 @@ export class OrderStore {
 }
 
 /** A new order as stored: a DRAFT with no photos, its style IDs and price derived from the styles it copied. */
+/** Whether a caller may read an order: its customer, or an admin (anyone else is told it does not exist). */
+export function readableBy(order: Pick<OrderRecord, 'customerId'>, caller: { readonly sub: string; readonly groups: readonly string[] }): boolean {
+  return order.customerId === caller.sub || caller.groups.includes('admins');
+}
+
 /** The wallet an order is paid from: recorded with it, or the customer's own for orders placed before wallets. */
 export function payingWallet(order: Pick<OrderRecord, 'walletId' | 'customerId'>): string {
   return order.walletId ?? order.customerId;

@@ -513,9 +513,9 @@ describe('every grant of the catalogue is needed: without its statement, the cal
     { grant: 'NotifyDelivered/Mail', denied: 'ses:SendEmail', event: () => ({ orderId: seededOrder('delivered')() }) },
     { grant: 'NotifyDelivered/Site', denied: '', event: () => ({}), skip: `Site ${LINK} (SITE_URL)` },
     // The review gate is closed first.
-    { grant: 'FailDelivery/Table', denied: 'dynamodb:UpdateItem', event: () => ({ orderId: randomId(), error: { Error: 'States.Timeout', Cause: 'grant test' } }) },
-    { grant: 'FailDelivery/UserPool', denied: 'cognito-idp:AdminGetUser', event: () => ({ orderId: seededOrder('inReview')(), error: { Error: 'States.Timeout', Cause: 'grant test' } }) },
-    { grant: 'FailDelivery/Mail', denied: 'ses:SendEmail', event: () => ({ orderId: seededOrder('inReview')(), error: { Error: 'States.Timeout', Cause: 'grant test' } }) },
+    { grant: 'FailDelivery/Table', denied: 'dynamodb:UpdateItem', event: () => ({ orderId: randomId(), error: { Error: 'ReviewExpired', Cause: 'grant test' } }) },
+    { grant: 'FailDelivery/UserPool', denied: 'cognito-idp:AdminGetUser', event: () => ({ orderId: seededOrder('inReview')(), error: { Error: 'ReviewExpired', Cause: 'grant test' } }) },
+    { grant: 'FailDelivery/Mail', denied: 'ses:SendEmail', event: () => ({ orderId: seededOrder('inReview')(), error: { Error: 'ReviewExpired', Cause: 'grant test' } }) },
     { grant: 'FailDelivery/Site', denied: '', event: () => ({}), skip: `Site ${LINK} (SITE_URL)` },
     { grant: 'GetGallery/Table', denied: 'dynamodb:GetItem', status: 500, event: () => gallery('gallery', randomId()) },
     { grant: 'GetGallery/MediaCdn', denied: 'secretsmanager:GetSecretValue', status: 500, event: () => gallery('gallery', seededOrder('delivered')()) },

@@ -173,7 +173,8 @@ describe('Function: FailDelivery', () => {
 
   it('ends a review that timed out FAILED with the reason, refunds every credit once, closes the gate and tells the customer once', async () => {
     const { orders, ledger, reviews, sent, handler } = setup();
-    const input = { orderId: ORDER_ID, error: { Error: 'States.Timeout', Cause: 'The task timed out' } };
+    // The pipeline's Pass state names the gate's own timeout.
+    const input = { orderId: ORDER_ID, error: { Error: 'ReviewExpired', Cause: 'No artist delivered the order within the review window.' } };
     await invokeTask(handler, input);
     await invokeTask(handler, input);
     const order = await orders.get(ORDER_ID);
@@ -183,6 +184,12 @@ describe('Function: FailDelivery', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ to: 'ada@example.com', subject: expect.stringContaining('could not be completed') });
     expect(sent[0]!.text).toContain('28 credits');
+  });
+
+  it("reads a timeout of another step as a delivery failure, not as a review nobody made", async () => {
+    const { orders, handler } = setup();
+    await invokeTask(handler, { orderId: ORDER_ID, error: { Error: 'States.Timeout', Cause: 'ExportArchive ran longer than 600 s' } });
+    expect(await orders.get(ORDER_ID)).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining('Something went wrong while delivering your headshots') });
   });
 
   it('after a settlement that gave some credits back, refunds only the rest: the order’s credits come back exactly once', async () => {
