@@ -78,6 +78,9 @@ Headshot studio — local cloud
   ${pad('S3')}${e.s3}  (buckets ${Object.values(e.buckets).join(', ')})
   ${pad('Step Functions')}${e.stepfunctions}
   ${pad('Stripe')}${e.stripe.url}  (test key and webhook secret in ${values['endpoints-file']})
+  ${pad('fal.ai')}${e.fal.url}  (the image provider's stand-in)
+  ${pad('Media (CDN)')}${e.media.url}  (delivered headshots, to signed links only)
+  ${pad('Review')}${e.web}/#/review  (sign in as the artist or the admin)
   ${pad('Outbox')}${e.outbox.page}  (e-mail the studio and Cognito would have sent)
 
 Demo accounts (local only, 500 credits each):
