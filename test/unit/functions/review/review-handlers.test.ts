@@ -164,6 +164,21 @@ describe('Function: AssignReviewer', () => {
     expect(await invoke(handler, assignEvent(OTHER_ARTIST_SUB))).toMatchObject({ statusCode: 200, body: { assignedTo: OTHER_ARTIST_SUB } });
   });
 
+  it.each<[string, unknown]>([
+    ['no artist', {}],
+    ['an empty artist ID', { artistId: '' }],
+    ['an artist ID of 129 characters', { artistId: 'a'.repeat(129) }],
+    ['a field it does not take', { artistId: 'me', note: 'hi' }],
+  ])('answers 400 for %s, assigning nobody', async (_case, body) => {
+    const reviews = gate();
+    const res = await invoke(
+      assignReviewerHandler({ reviews, directory: directory({ [ARTIST_SUB]: ['artists'] }) }),
+      makeEvent({ routeKey: 'PUT /v1/admin/orders/{orderId}/assignment', pathParameters: { orderId: ORDER_ID }, claims: adminClaims, body }),
+    );
+    expect(res).toMatchObject({ statusCode: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(await reviews.get(ORDER_ID)).not.toHaveProperty('assignedTo');
+  });
+
   it('answers 404 for an order not at the gate, and 409 for one that left it', async () => {
     const reviews = gate();
     const handler = assignReviewerHandler({ reviews, directory: directory({ [ARTIST_SUB]: ['artists'] }) });
@@ -183,6 +198,12 @@ describe('Function: ListReviews', () => {
   it('shows an admin every waiting order, oldest first', async () => {
     const res = await invoke<{ reviews: { orderId: string }[] }>(listReviewsHandler({ reviews: reviews() }), list(adminClaims));
     expect(res.body.reviews.map((r) => r.orderId)).toEqual([OTHER_ORDER_ID, ORDER_ID]);
+  });
+
+  it('answers 400 for an assignment filter it does not know, or a forged cursor', async () => {
+    const handler = listReviewsHandler({ reviews: reviews() });
+    expect(await invoke(handler, list(adminClaims, { assigned: 'everyone' }))).toMatchObject({ statusCode: 400, body: { code: 'VALIDATION_FAILED', message: expect.stringContaining('me, unassigned or all') } });
+    expect(await invoke(handler, list(adminClaims, { cursor: 'not-a-cursor' }))).toMatchObject({ statusCode: 400, body: { code: 'INVALID_CURSOR' } });
   });
 
   it("shows an artist their own by default, the free ones on asking, and refuses them everyone's", async () => {
